@@ -1,0 +1,9 @@
+//go:build (!amd64 && !arm64) || purego
+
+package asm
+
+func sigmoid(dst, x []float32)             { sigmoidGeneric(dst, x) }
+func tanh(dst, x []float32)                { tanhGeneric(dst, x) }
+func exp(dst, x []float32)                 { expGeneric(dst, x) }
+func sigmoidBackward(dst, y, dy []float32) { sigmoidBackwardGeneric(dst, y, dy) }
+func tanhBackward(dst, y, dy []float32)    { tanhBackwardGeneric(dst, y, dy) }
