@@ -1,0 +1,94 @@
+// Package gemm is neuromod's single-precision general matrix multiply.
+//
+// Sgemm follows BLAS semantics on row-major matrices. This file holds the
+// API and the argument checks; the blocked, packed and parallel
+// implementation lives beside it.
+package gemm
+
+import "fmt"
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, where
+// op(X) is X or Xᵀ as transA/transB say. op(A) is m×k, op(B) is k×n and C is
+// m×n; lda, ldb and ldc are the row strides of A, B and C as stored (A is
+// k×m when transA). With beta = 0, C is not read, so NaNs in C do not leak.
+//
+//	for i := 0; i < m; i++ {
+//		for j := 0; j < n; j++ {
+//			var s float32
+//			for p := 0; p < k; p++ {
+//				s += opA(i, p) * opB(p, j)
+//			}
+//			if beta == 0 {
+//				c[i*ldc+j] = alpha * s
+//			} else {
+//				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+//			}
+//		}
+//	}
+//
+// Inconsistent sizes are a programming error: Sgemm panics with a message
+// that names the argument, as BLAS does.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkArgs panics unless the slices and strides can hold the matrices.
+func checkArgs(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("gemm.Sgemm: negative size m=%d n=%d k=%d", m, n, k))
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	checkMatrix("A", ar, ac, a, lda)
+	checkMatrix("B", br, bc, b, ldb)
+	checkMatrix("C", m, n, c, ldc)
+}
+
+func checkMatrix(name string, rows, cols int, x []float32, ld int) {
+	if ld < max(cols, 1) {
+		panic(fmt.Sprintf("gemm.Sgemm: ld%s = %d < %d columns of %s", name, ld, cols, name))
+	}
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if need := (rows-1)*ld + cols; len(x) < need {
+		panic(fmt.Sprintf("gemm.Sgemm: len(%s) = %d, need %d for %d×%d with ld %d", name, len(x), need, rows, cols, ld))
+	}
+}
+
+// sgemmRef is the reference loop: the specification, and the path for tiny
+// problems. Each element of C is summed in order p = 0…k−1.
+func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				av := a[i*lda+p]
+				if transA {
+					av = a[p*lda+i]
+				}
+				bv := b[p*ldb+j]
+				if transB {
+					bv = b[j*ldb+p]
+				}
+				s += av * bv
+			}
+			ci := i*ldc + j
+			if beta == 0 {
+				c[ci] = alpha * s
+			} else {
+				c[ci] = alpha*s + beta*c[ci]
+			}
+		}
+	}
+}
