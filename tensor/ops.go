@@ -151,10 +151,19 @@ func MulRowVector(dst, x, v *Tensor) {
 	}
 }
 
-// SumRows sets dst = beta·dst + the sum of the rows of x, where a row is the
-// last dimension of x and dst has that many elements. It is the gradient of
-// AddRowVector's v; beta = 1 accumulates.
-func SumRows(dst, x *Tensor, beta float32) {
+// SubRowVector sets each row of dst to the row of x minus v.
+func SubRowVector(dst, x, v *Tensor) {
+	rows, cols := rowVector("SubRowVector", dst, x, v)
+	for r := range rows {
+		o := r * cols
+		asm.Sub(dst.Data[o:o+cols], x.Data[o:o+cols], v.Data)
+	}
+}
+
+// SumRows sets dst = beta·dst + alpha·Σ rows of x, where a row is the last
+// dimension of x and dst has that many elements: the gradient of
+// AddRowVector's v. alpha = beta = 1 accumulates the sum.
+func SumRows(dst, x *Tensor, alpha, beta float32) {
 	rows, cols := x.Matrix()
 	if len(dst.Data) != cols {
 		panic("tensor.SumRows: " + strconv.Itoa(len(dst.Data)) + " elements for rows of " + strconv.Itoa(cols))
@@ -167,7 +176,7 @@ func SumRows(dst, x *Tensor, beta float32) {
 		asm.Scale(beta, dst.Data)
 	}
 	for r := range rows {
-		asm.Axpy(1, x.Data[r*cols:(r+1)*cols], dst.Data)
+		asm.Axpy(alpha, x.Data[r*cols:(r+1)*cols], dst.Data)
 	}
 }
 

@@ -158,14 +158,16 @@ func TestElementwise(t *testing.T) {
 	v := randTensor(r, 4)
 	AddRowVector(&dst, &x, &v)
 	check("AddRowVector", func(i int) float32 { return x.Data[i] + v.Data[i%4] })
+	SubRowVector(&dst, &x, &v)
+	check("SubRowVector", func(i int) float32 { return x.Data[i] - v.Data[i%4] })
 	MulRowVector(&dst, &x, &v)
 	check("MulRowVector", func(i int) float32 { return x.Data[i] * v.Data[i%4] })
 
 	sum := Zeros(4)
 	Fill(&sum, 1)
-	SumRows(&sum, &x, 0.5)
+	SumRows(&sum, &x, -2, 0.5)
 	for j := range 4 {
-		assert.InDelta(t, 0.5+x.Data[j]+x.Data[4+j]+x.Data[8+j], sum.Data[j], 1e-6)
+		assert.InDelta(t, 0.5-2*(x.Data[j]+x.Data[4+j]+x.Data[8+j]), sum.Data[j], 1e-6)
 	}
 
 	other := Zeros(4, 3)
