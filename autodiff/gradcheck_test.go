@@ -7,8 +7,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/neuromod-go/neuromod/asm/asmtest"
+	"github.com/neuromod-go/neuromod/internal/cpu"
 	"github.com/neuromod-go/neuromod/tensor"
 )
+
+// eachLevel runs f at every ISA level the CPU has: the operations call
+// kernels whose rounding differs between levels.
+func eachLevel(t *testing.T, f func(t *testing.T)) {
+	asmtest.ForEachLevel(t, func(t *testing.T, _ cpu.Level) { f(t) })
+}
 
 // randTensor returns a tensor with elements uniform in [lo, hi).
 func randTensor(r *rand.Rand, lo, hi float32, shape ...int) tensor.Tensor {
@@ -67,21 +75,23 @@ func TestGradAddSubMul(t *testing.T) {
 }
 
 func TestGradPointwise(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 3))
-	x := NewParam(randTensor(r, -3, 3, 4, 5))
-	checkGrad(t, func(t *Tape) *Var { return t.Sigmoid(x) }, x)
-	checkGrad(t, func(t *Tape) *Var { return t.Tanh(x) }, x)
-	checkGrad(t, func(t *Tape) *Var { return t.Scale(x, -1.5) }, x)
+	eachLevel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 3))
+		x := NewParam(randTensor(r, -3, 3, 4, 5))
+		checkGrad(t, func(t *Tape) *Var { return t.Sigmoid(x) }, x)
+		checkGrad(t, func(t *Tape) *Var { return t.Tanh(x) }, x)
+		checkGrad(t, func(t *Tape) *Var { return t.Scale(x, -1.5) }, x)
 
-	// Keep the inputs of Clamp more than a step away from the bounds, where
-	// its derivative jumps.
-	c := NewParam(randTensor(r, -2, 2, 4, 5))
-	for i, v := range c.Value.Data {
-		if v > -1.05 && v < -0.95 || v > 0.45 && v < 0.55 {
-			c.Value.Data[i] += 0.2
+		// Keep the inputs of Clamp more than a step away from the bounds, where
+		// its derivative jumps.
+		c := NewParam(randTensor(r, -2, 2, 4, 5))
+		for i, v := range c.Value.Data {
+			if v > -1.05 && v < -0.95 || v > 0.45 && v < 0.55 {
+				c.Value.Data[i] += 0.2
+			}
 		}
-	}
-	checkGrad(t, func(t *Tape) *Var { return t.Clamp(c, -1, 0.5) }, c)
+		checkGrad(t, func(t *Tape) *Var { return t.Clamp(c, -1, 0.5) }, c)
+	})
 }
 
 func TestGradReductions(t *testing.T) {
@@ -137,53 +147,59 @@ func TestGradDropout(t *testing.T) {
 }
 
 func TestGradLoss(t *testing.T) {
-	r := rand.New(rand.NewPCG(8, 8))
-	logits := NewParam(randTensor(r, -2, 2, 4, 7))
-	targets := []int32{0, 6, 3, 3}
-	checkGrad(t, func(t *Tape) *Var { return t.LogSoftmax(logits) }, logits)
-	checkGrad(t, func(t *Tape) *Var { return t.NLL(logits, targets) }, logits)
-	checkGrad(t, func(t *Tape) *Var { return t.SoftmaxCrossEntropy(logits, targets) }, logits)
-	checkGrad(t, func(t *Tape) *Var { return t.NLL(t.LogSoftmax(logits), targets) }, logits)
+	eachLevel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(8, 8))
+		logits := NewParam(randTensor(r, -2, 2, 4, 7))
+		targets := []int32{0, 6, 3, 3}
+		checkGrad(t, func(t *Tape) *Var { return t.LogSoftmax(logits) }, logits)
+		checkGrad(t, func(t *Tape) *Var { return t.NLL(logits, targets) }, logits)
+		checkGrad(t, func(t *Tape) *Var { return t.SoftmaxCrossEntropy(logits, targets) }, logits)
+		checkGrad(t, func(t *Tape) *Var { return t.NLL(t.LogSoftmax(logits), targets) }, logits)
+	})
 }
 
 func TestGradLSTMCell(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 9))
-	const b, h = 3, 4
-	gates, cPrev := NewParam(randTensor(r, -2, 2, b, 4*h)), param(r, b, h)
-	checkGrad(t, func(t *Tape) *Var {
-		h, c := t.LSTMCell(gates, cPrev)
-		return t.Concat(-1, h, c)
-	}, gates, cPrev)
-	// Only h used: c's gradient is zero and must not break the cell.
-	checkGrad(t, func(t *Tape) *Var {
-		h, _ := t.LSTMCell(gates, cPrev)
-		return h
-	}, gates, cPrev)
+	eachLevel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 9))
+		const b, h = 3, 4
+		gates, cPrev := NewParam(randTensor(r, -2, 2, b, 4*h)), param(r, b, h)
+		checkGrad(t, func(t *Tape) *Var {
+			h, c := t.LSTMCell(gates, cPrev)
+			return t.Concat(-1, h, c)
+		}, gates, cPrev)
+		// Only h used: c's gradient is zero and must not break the cell.
+		checkGrad(t, func(t *Tape) *Var {
+			h, _ := t.LSTMCell(gates, cPrev)
+			return h
+		}, gates, cPrev)
+	})
 }
 
 // TestGradLSTMStep checks a whole step of a small LSTM language model:
 // embedding, input and recurrent projections, bias, two cells in time,
 // decoder and loss.
 func TestGradLSTMStep(t *testing.T) {
-	r := rand.New(rand.NewPCG(10, 10))
-	const v, e, h, b = 7, 3, 4, 2
-	emb, wih, whh := param(r, v, e), param(r, e, 4*h), param(r, h, 4*h)
-	bias, dec, decB := param(r, 4*h), param(r, h, v), param(r, v)
-	ids := [][]int32{{1, 5}, {6, 0}}
-	targets := []int32{5, 2, 0, 3}
-	h0, c0 := randTensor(r, -1, 1, b, h), randTensor(r, -1, 1, b, h)
-	checkGrad(t, func(t *Tape) *Var {
-		hs, c := t.Const(h0), t.Const(c0)
-		var outs []*Var
-		for _, step := range ids {
-			x := t.Embedding(emb, step)
-			g := t.Add(t.Add(t.MatMul(x, wih, false, false), t.MatMul(hs, whh, false, false)), bias)
-			hs, c = t.LSTMCell(g, c)
-			outs = append(outs, hs)
-		}
-		logits := t.Add(t.MatMul(t.Concat(0, outs...), dec, false, false), decB)
-		return t.SoftmaxCrossEntropy(logits, targets)
-	}, emb, wih, whh, bias, dec, decB)
+	eachLevel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(10, 10))
+		const v, e, h, b = 7, 3, 4, 2
+		emb, wih, whh := param(r, v, e), param(r, e, 4*h), param(r, h, 4*h)
+		bias, dec, decB := param(r, 4*h), param(r, h, v), param(r, v)
+		ids := [][]int32{{1, 5}, {6, 0}}
+		targets := []int32{5, 2, 0, 3}
+		h0, c0 := randTensor(r, -1, 1, b, h), randTensor(r, -1, 1, b, h)
+		checkGrad(t, func(t *Tape) *Var {
+			hs, c := t.Const(h0), t.Const(c0)
+			var outs []*Var
+			for _, step := range ids {
+				x := t.Embedding(emb, step)
+				g := t.Add(t.Add(t.MatMul(x, wih, false, false), t.MatMul(hs, whh, false, false)), bias)
+				hs, c = t.LSTMCell(g, c)
+				outs = append(outs, hs)
+			}
+			logits := t.Add(t.MatMul(t.Concat(0, outs...), dec, false, false), decB)
+			return t.SoftmaxCrossEntropy(logits, targets)
+		}, emb, wih, whh, bias, dec, decB)
+	})
 }
 
 // square is a custom op y = x² whose backward is off by factor: 1 is right.
