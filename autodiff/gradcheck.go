@@ -8,7 +8,7 @@ import (
 	"github.com/neuromod-go/neuromod/tensor"
 )
 
-// The finite-difference check. Its step and tolerance suit float32
+// Step and tolerance of CheckGrad. They suit float32
 // computations whose inputs and outputs are of order one, which is what the
 // tests feed it:
 //
@@ -29,9 +29,9 @@ import (
 // TestCheckGradCatchesWrongGradient plants a 2% error and a sign error, and
 // the checker rejects both.
 const (
-	CheckStep   = 1e-2
-	CheckAbsTol = 2e-4
-	CheckRelTol = 2e-3
+	CheckStep   = 1e-2 // finite-difference step h
+	CheckAbsTol = 2e-4 // absolute part of the tolerance
+	CheckRelTol = 2e-3 // part of the tolerance relative to |numeric|
 )
 
 // CheckGrad compares the gradients that Backward computes for params with

@@ -25,7 +25,10 @@ import (
 )
 
 // Var is a value in a computation and, when it takes part in
-// differentiation, the gradient of the loss with respect to it.
+// differentiation, the gradient of the loss with respect to it. The views
+// made by Tape.Reshape and Tape.Slice along axis 0 share both Value and Grad
+// with their parent, which is why every backward pass adds to gradients and
+// never assigns them.
 type Var struct {
 	// Value is the variable's value.
 	Value tensor.Tensor
