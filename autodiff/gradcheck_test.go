@@ -126,6 +126,18 @@ func TestGradConcatSliceReshape(t *testing.T) {
 		return t.Mul(t.Slice(x, 0, 0, 2), t.Reshape(t.Slice(x, 0, 2, 4), 2, 6))
 	}, x)
 	checkGrad(t, func(t *Tape) *Var { return t.Tanh(t.Reshape(x, 3, -1)) }, x)
+
+	// Rank 3, as [T, B, H] sequences are.
+	p, q := param(r, 2, 3, 2), param(r, 2, 3, 1)
+	checkGrad(t, func(t *Tape) *Var { return t.Concat(-1, p, q, p) }, p, q)
+	checkGrad(t, func(t *Tape) *Var { return t.Concat(0, p, p) }, p)
+	checkGrad(t, func(t *Tape) *Var { return t.Slice(p, -1, 1, 2) }, p)
+	var tape Tape
+	assert.Equal(t, []int{2, 3, 3}, tape.Concat(-1, p, q).Value.Shape())
+	assert.Equal(t, []int{2, 3, 1}, tape.Slice(p, -1, 0, 1).Value.Shape())
+	assert.Panics(t, func() { tape.Concat(-1, p, a) })
+	assert.Panics(t, func() { tape.Concat(0, p, q) })
+	assert.Panics(t, func() { tape.Slice(p, -1, 1, 3) })
 }
 
 func TestGradDropout(t *testing.T) {

@@ -1,6 +1,7 @@
 package autodiff
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/neuromod-go/neuromod/asm"
@@ -282,36 +283,32 @@ func embeddingBackward(_ *Tape, n *node) {
 	tensor.ScatterAddRows(&n.in[0].Grad, &n.out.Grad, n.ids)
 }
 
-// Concat joins xs along axis 0 (the first; the others must agree) or -1 (the
-// last, of matrices with the same number of rows).
+// Concat joins xs along axis 0 (the first) or -1 (the last); their other
+// dimensions must agree.
 func (t *Tape) Concat(axis int, xs ...*Var) *Var {
 	if len(xs) == 0 {
 		panic("autodiff.Concat: nothing to join")
 	}
 	first := &xs[0].Value
+	rank := first.Rank()
+	if axis != 0 && axis != -1 {
+		panic("autodiff.Concat: axis must be 0 or -1")
+	}
+	if rank == 0 {
+		panic("autodiff.Concat: cannot join scalars")
+	}
+	k := 0 // the index of axis
+	if axis == -1 {
+		k = rank - 1
+	}
 	var dims [tensor.MaxRank]int
 	copy(dims[:], first.Shape())
-	rank := first.Rank()
-	switch axis {
-	case 0:
-		for _, x := range xs[1:] {
-			if x.Value.Rank() != rank || rank == 0 || !sameTail(x.Value.Shape()[1:], first.Shape()[1:]) {
-				panic("autodiff.Concat: shapes disagree along the other axes")
-			}
-			dims[0] += x.Value.Dim(0)
+	for _, x := range xs[1:] {
+		s := x.Value.Shape()
+		if len(s) != rank || !sameDims(s[:k], dims[:k]) || !sameDims(s[k+1:], dims[k+1:rank]) {
+			panic("autodiff.Concat: shapes " + fmt.Sprint(first.Shape()) + " and " + fmt.Sprint(s) + " disagree off the axis")
 		}
-	case -1:
-		if rank != 2 {
-			panic("autodiff.Concat: axis -1 joins matrices")
-		}
-		for _, x := range xs[1:] {
-			if x.Value.Rank() != 2 || x.Value.Dim(0) != dims[0] {
-				panic("autodiff.Concat: matrices with different numbers of rows")
-			}
-			dims[1] += x.Value.Dim(1)
-		}
-	default:
-		panic("autodiff.Concat: axis must be 0 or -1")
+		dims[k] += s[k]
 	}
 	out := t.result(dims[:rank], xs...)
 	if axis == 0 {
@@ -324,7 +321,7 @@ func (t *Tape) Concat(axis int, xs ...*Var) *Var {
 		for r := range rows {
 			off := r * cols
 			for _, x := range xs {
-				c := x.Value.Dim(1)
+				c := x.Value.Dim(-1)
 				off += copy(out.Value.Data[off:off+c], x.Value.Data[r*c:(r+1)*c])
 			}
 		}
@@ -335,7 +332,7 @@ func (t *Tape) Concat(axis int, xs ...*Var) *Var {
 	return out
 }
 
-func sameTail(a, b []int) bool {
+func sameDims(a, b []int) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -364,7 +361,7 @@ func concatBackward(_ *Tape, n *node) {
 	for r := range rows {
 		off := r * cols
 		for _, x := range n.in {
-			c := x.Value.Dim(1)
+			c := x.Value.Dim(-1)
 			if x.requiresGrad {
 				asm.Axpy(1, dy.Data[off:off+c], x.Grad.Data[r*c:(r+1)*c])
 			}
@@ -374,8 +371,7 @@ func concatBackward(_ *Tape, n *node) {
 }
 
 // Slice returns the part from ≤ i < to of x along axis 0 (a view sharing x's
-// value and gradient, recording nothing) or -1 (the columns of a matrix, a
-// copy).
+// value and gradient, recording nothing) or -1 (a copy).
 func (t *Tape) Slice(x *Var, axis, from, to int) *Var {
 	switch axis {
 	case 0:
@@ -390,11 +386,14 @@ func (t *Tape) Slice(x *Var, axis, from, to int) *Var {
 		panic("autodiff.Slice: axis must be 0 or -1")
 	}
 	rows, cols := x.Value.Matrix()
-	if x.Value.Rank() != 2 || from < 0 || to < from || to > cols {
-		panic("autodiff.Slice: columns [" + strconv.Itoa(from) + ":" + strconv.Itoa(to) + "] of a matrix with " + strconv.Itoa(cols))
+	if x.Value.Rank() == 0 || from < 0 || to < from || to > cols {
+		panic("autodiff.Slice: [" + strconv.Itoa(from) + ":" + strconv.Itoa(to) + "] of a last axis of " + strconv.Itoa(cols))
 	}
+	var dims [tensor.MaxRank]int
+	copy(dims[:], x.Value.Shape())
 	w := to - from
-	out := t.result([]int{rows, w}, x)
+	dims[x.Value.Rank()-1] = w
+	out := t.result(dims[:x.Value.Rank()], x)
 	for r := range rows {
 		copy(out.Value.Data[r*w:(r+1)*w], x.Value.Data[r*cols+from:r*cols+to])
 	}

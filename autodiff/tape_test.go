@@ -164,7 +164,8 @@ func (s *lmStep) run() float32 {
 	for k := range len(s.ids) / b {
 		g := t.Add(t.Add(t.Slice(xp, 0, k*b, (k+1)*b), t.MatMul(h, s.whh, false, false)), s.bias)
 		h, c = t.LSTMCell(g, c)
-		s.outs = append(s.outs, h)
+		hc := t.Concat(-1, h, c) // as a plastic layer might join states
+		s.outs = append(s.outs, t.Slice(hc, -1, 0, h.Value.Dim(-1)))
 	}
 	logits := t.Add(t.MatMul(t.Concat(0, s.outs...), s.dec, false, false), s.db)
 	loss := t.SoftmaxCrossEntropy(logits, s.targets)
