@@ -73,13 +73,18 @@ func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		for j := 0; j < n; j++ {
 			var s float32
 			for p := 0; p < k; p++ {
-				av := a[i*lda+p]
+				// Index only the stored element: the other layout's
+				// index may lie past the end of a transposed operand.
+				var av, bv float32
 				if transA {
 					av = a[p*lda+i]
+				} else {
+					av = a[i*lda+p]
 				}
-				bv := b[p*ldb+j]
 				if transB {
 					bv = b[j*ldb+p]
+				} else {
+					bv = b[p*ldb+j]
 				}
 				s += av * bv
 			}

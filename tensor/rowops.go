@@ -1,0 +1,98 @@
+package tensor
+
+import (
+	"strconv"
+
+	"github.com/neuromod-go/neuromod/asm"
+)
+
+// Row-wise operations see a tensor as a matrix (see Tensor.Matrix): a row is
+// its last dimension, and the rows are everything before it.
+
+// GatherRows sets row i of dst to row ids[i] of table: an embedding lookup.
+// table is a matrix [V, D] and dst has len(ids) rows of D elements.
+func GatherRows(dst, table *Tensor, ids []int32) {
+	v, d := matrixDims("GatherRows", table)
+	checkRows("GatherRows", dst, len(ids), d)
+	for i, id := range ids {
+		if uint(id) >= uint(v) {
+			panic("tensor.GatherRows: id " + strconv.Itoa(int(id)) + " outside [0, " + strconv.Itoa(v) + ")")
+		}
+		copy(dst.Data[i*d:(i+1)*d], table.Data[int(id)*d:int(id+1)*d])
+	}
+}
+
+// ScatterAddRows adds row i of src to row ids[i] of dst, the gradient of
+// GatherRows: repeated ids accumulate.
+func ScatterAddRows(dst, src *Tensor, ids []int32) {
+	v, d := matrixDims("ScatterAddRows", dst)
+	checkRows("ScatterAddRows", src, len(ids), d)
+	for i, id := range ids {
+		if uint(id) >= uint(v) {
+			panic("tensor.ScatterAddRows: id " + strconv.Itoa(int(id)) + " outside [0, " + strconv.Itoa(v) + ")")
+		}
+		asm.Axpy(1, src.Data[i*d:(i+1)*d], dst.Data[int(id)*d:int(id+1)*d])
+	}
+}
+
+// checkRows panics unless t is a matrix view of rows×cols.
+func checkRows(fn string, t *Tensor, rows, cols int) {
+	if r, c := t.Matrix(); r != rows || c != cols {
+		panic("tensor." + fn + ": shape " + shapeString(t.Shape()) + ", want " + strconv.Itoa(rows) + " rows of " + strconv.Itoa(cols))
+	}
+}
+
+// LogSoftmax sets each row of dst to the log-softmax of the row of x.
+func LogSoftmax(dst, x *Tensor) {
+	mustSameShape("LogSoftmax", dst, x)
+	rows, cols := x.Matrix()
+	for r := range rows {
+		o := r * cols
+		asm.LogSoftmax(dst.Data[o:o+cols], x.Data[o:o+cols])
+	}
+}
+
+// SoftmaxNLL is the fused softmax cross-entropy over the rows of logits, one
+// row per target. It returns Σ −log softmax(row i)[targets[i]], summed in
+// float64, and sets grad (logits' shape; may be logits itself) to scale ·
+// (softmax − onehot(target)) row by row: with scale = 1/len(targets), the
+// gradient of the mean loss.
+func SoftmaxNLL(grad, logits *Tensor, targets []int32, scale float32) float64 {
+	mustSameShape("SoftmaxNLL", grad, logits)
+	rows, cols := logits.Matrix()
+	checkRows("SoftmaxNLL", logits, len(targets), cols)
+	var loss float64
+	for r := range rows {
+		o := r * cols
+		loss += float64(asm.SoftmaxNLL(grad.Data[o:o+cols], logits.Data[o:o+cols], int(targets[r]), scale))
+	}
+	return loss
+}
+
+// LSTMCellForward runs the pointwise part of an LSTM step for a batch: gates
+// is [B, 4H] (pre-activations in the order i, f, g, o, replaced by their
+// activations), cPrev, c and h are [B, H]. See asm.LSTMCellForward.
+func LSTMCellForward(gates, cPrev, c, h *Tensor) {
+	mustSameShape("LSTMCellForward", c, cPrev, h)
+	b, n := c.Matrix()
+	checkRows("LSTMCellForward", gates, b, 4*n)
+	for r := range b {
+		asm.LSTMCellForward(gates.Data[4*n*r:4*n*(r+1)], cPrev.Data[n*r:n*(r+1)], c.Data[n*r:n*(r+1)], h.Data[n*r:n*(r+1)])
+	}
+}
+
+// LSTMCellBackward is the batch backward pass of LSTMCellForward: it sets
+// dGates [B, 4H] from the saved activations gates, the states cPrev and c,
+// the output gradient dh, and dc, which on return holds the gradient of
+// cPrev. See asm.LSTMCellBackward.
+func LSTMCellBackward(dGates, gates, cPrev, c, dh, dc *Tensor) {
+	mustSameShape("LSTMCellBackward", c, cPrev, dh, dc)
+	mustSameShape("LSTMCellBackward", dGates, gates)
+	b, n := c.Matrix()
+	checkRows("LSTMCellBackward", gates, b, 4*n)
+	for r := range b {
+		g := 4 * n * r
+		s := n * r
+		asm.LSTMCellBackward(dGates.Data[g:g+4*n], gates.Data[g:g+4*n], cPrev.Data[s:s+n], c.Data[s:s+n], dh.Data[s:s+n], dc.Data[s:s+n])
+	}
+}
