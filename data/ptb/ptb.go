@@ -168,7 +168,7 @@ func readVerified(dir string, spec fileSpec) ([]byte, error) {
 func verify(b []byte, spec fileSpec) error {
 	sum := sha256.Sum256(b)
 	if got := hex.EncodeToString(sum[:]); got != spec.sha256 {
-		return fmt.Errorf("%w: SHA-256 %s (%d bytes), want %s (%d bytes)", ErrChecksum, got, len(b), spec.sha256, spec.size)
+		return fmt.Errorf("%w: got %s (%d bytes), want %s (%d bytes)", ErrChecksum, got, len(b), spec.sha256, spec.size)
 	}
 	return nil
 }

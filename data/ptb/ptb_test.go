@@ -184,7 +184,7 @@ func TestLoadVerifiedFake(t *testing.T) {
 	specs[1].sha256 = strings.Repeat("0", 64)
 	_, err = load(dir, specs)
 	assert.ErrorIs(t, err, ErrChecksum)
-	assert.ErrorContains(t, err, "PTB file "+filepath.Join(dir, ValidFile)+" is not the expected file: SHA-256 mismatch: SHA-256 ")
+	assert.ErrorContains(t, err, "PTB file "+filepath.Join(dir, ValidFile)+" is not the expected file: SHA-256 mismatch: got ")
 	require.NoError(t, os.Remove(filepath.Join(dir, TrainFile)))
 	_, err = load(dir, specs)
 	assert.ErrorIs(t, err, os.ErrNotExist)
