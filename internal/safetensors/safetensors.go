@@ -14,8 +14,10 @@
 //     data_offsets are relative to the start of the data section, and the
 //     tensors must cover it exactly, without gaps or overlaps.
 //
-// Write is deterministic: tensors are laid out in the order of their sorted
-// names, and the same input always gives the same bytes. Reading validates
+// Write is deterministic: as the reference writer does, it lays tensors out by
+// element size, largest first, then by name, which keeps every tensor aligned
+// to its element size (the data section starts at a multiple of 8); the same
+// input always gives the same bytes. Reading validates
 // everything (header length, JSON syntax, duplicate names, dtypes, shapes
 // against offsets, coverage of the data section) and reports a damaged file
 // with an error that wraps ErrDamaged and says what is wrong.
@@ -36,11 +38,11 @@ import (
 	"strings"
 )
 
-// MaxHeaderLen is the largest header this package reads or writes (100 MB, the
-// limit of the reference implementation). A larger length field means a
+// MaxHeaderLen is the largest header this package reads or writes (100 MB,
+// the limit of the reference implementation). A larger length field means a
 // damaged file, and refusing it keeps a corrupt length from allocating
 // gigabytes.
-const MaxHeaderLen = 100 << 20
+const MaxHeaderLen = 100_000_000
 
 // metadataKey is the reserved header key for the string-to-string metadata.
 const metadataKey = "__metadata__"
@@ -372,9 +374,9 @@ func (f *File) Int64s(name string, shape []int) ([]int64, error) {
 }
 
 // Write writes tensors and metadata in the safetensors format to w. Tensors
-// are laid out in the order of their sorted names and the header is padded
-// with spaces to a multiple of 8 bytes, so the output is a function of the
-// input alone. Metadata may be nil; if it is empty no "__metadata__" key is
+// are laid out by element size, largest first, then by name, and the header
+// is padded with spaces to a multiple of 8 bytes, so every tensor is aligned
+// to its element size and the output is a function of the input alone. Metadata may be nil; if it is empty no "__metadata__" key is
 // written. A tensor whose data length does not match its shape and dtype, an
 // empty name, or the reserved name "__metadata__" is an error and nothing is
 // written.
@@ -394,8 +396,8 @@ func Write(w io.Writer, tensors map[string]Tensor, metadata map[string]string) e
 	return bw.Flush() // bufio.Writer keeps the first error; Flush reports it
 }
 
-// encodeHeader builds the padded JSON header and returns it with the sorted
-// tensor names.
+// encodeHeader builds the padded JSON header and returns it with the tensor
+// names in data-section order.
 func encodeHeader(tensors map[string]Tensor, metadata map[string]string) ([]byte, []string, error) {
 	names := make([]string, 0, len(tensors))
 	for name, t := range tensors {
@@ -407,7 +409,12 @@ func encodeHeader(tensors map[string]Tensor, metadata map[string]string) ([]byte
 		}
 		names = append(names, name)
 	}
-	slices.Sort(names)
+	slices.SortFunc(names, func(a, b string) int {
+		if sa, sb := dtypeSizes[tensors[a].DType], dtypeSizes[tensors[b].DType]; sa != sb {
+			return sb - sa
+		}
+		return strings.Compare(a, b)
+	})
 
 	var h bytes.Buffer
 	h.WriteByte('{')

@@ -3,6 +3,7 @@ package safetensors
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -15,21 +16,22 @@ import (
 )
 
 // knownHeader is a header written by hand from the specification: metadata
-// first, tensors in name order, compact JSON, padded with 6 spaces from 138
-// to 144 bytes (a multiple of 8).
+// first, then the tensors in data order (8-byte I64 before 4-byte F32, as the
+// reference writer orders by element size), compact JSON, padded with 6
+// spaces from 138 to 144 bytes (a multiple of 8).
 const knownHeader = `{"__metadata__":{"format":"pt"},` +
-	`"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},` +
-	`"b":{"dtype":"I64","shape":[],"data_offsets":[8,16]}}` + "      "
+	`"b":{"dtype":"I64","shape":[],"data_offsets":[0,8]},` +
+	`"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}` + "      "
 
-// knownFile returns the bytes of a tiny file built by hand: a = [1, -2] as F32
-// and the scalar b = -3 as I64.
+// knownFile returns the bytes of a tiny file built by hand: the scalar b = -3
+// as I64, then a = [1, -2] as F32.
 func knownFile() []byte {
 	var b []byte
 	b = append(b, 0x90, 0, 0, 0, 0, 0, 0, 0) // header length 144, little-endian
 	b = append(b, knownHeader...)
+	b = append(b, 0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff) // int64 -3
 	b = append(b, 0x00, 0x00, 0x80, 0x3f)                         // float32 1.0
 	b = append(b, 0x00, 0x00, 0x00, 0xc0)                         // float32 -2.0
-	b = append(b, 0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff) // int64 -3
 	return b
 }
 
@@ -127,10 +129,23 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []float64{math.Pi, -1e300}, ls)
 
-	// The data section starts at a multiple of 8 bytes.
+	// The data section starts at a multiple of 8 bytes, and every tensor
+	// starts at a multiple of its element size.
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Zero(t, binary.LittleEndian.Uint64(raw)%8)
+	n := binary.LittleEndian.Uint64(raw)
+	assert.Zero(t, n%8)
+	var header map[string]struct {
+		DType       string   `json:"dtype"`
+		DataOffsets []uint64 `json:"data_offsets"`
+	}
+	require.NoError(t, json.Unmarshal(raw[8:8+n], &header))
+	delete(header, "__metadata__")
+	require.Len(t, header, len(tensors))
+	for name, info := range header {
+		size, _ := DTypeSize(info.DType)
+		assert.Zero(t, (8+n+info.DataOffsets[0])%uint64(size), "tensor %q is aligned", name)
+	}
 
 	// WriteFile leaves no temporary file behind.
 	entries, err := os.ReadDir(filepath.Dir(path))
@@ -251,9 +266,9 @@ func TestCorruption(t *testing.T) {
 		{"empty", nil, "it is 0 bytes long, shorter than the 8-byte header length field"},
 		{"truncated length", good[:5], "it is 5 bytes long"},
 		{"truncated header", good[:100], "header length field is 144 but only 92 bytes follow it (truncated?)"},
-		{"truncated data", good[:len(good)-1], `tensor "b" has data_offsets [8, 16] past the end of the 15-byte data section (truncated?)`},
-		{"truncated mid tensor", good[:8+144+6], `tensor "a" has data_offsets [0, 8] past the end of the 6-byte data section`},
-		{"huge header length", setLen(1 << 40), "header length field is 1099511627776, more than the limit of 104857600 bytes"},
+		{"truncated data", good[:len(good)-1], `tensor "a" has data_offsets [8, 16] past the end of the 15-byte data section (truncated?)`},
+		{"truncated mid tensor", good[:8+144+6], `tensor "b" has data_offsets [0, 8] past the end of the 6-byte data section`},
+		{"huge header length", setLen(1 << 40), "header length field is 1099511627776, more than the limit of 100000000 bytes"},
 		{"max uint64 header length", setLen(math.MaxUint64), "more than the limit"},
 		{"header length past end", setLen(200), "header length field is 200 but only 160 bytes follow it"},
 		{"header length too short", setLen(1), "header length field is 1, too short"},
