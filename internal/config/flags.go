@@ -34,7 +34,7 @@ func (c choice) Set(s string) error {
 // ParseTrain handles it.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	enum := func(p *string, name string, valid []string, usage string) {
-		fs.Var(choice{p, valid}, name, fmt.Sprintf("%s: %s", usage, strings.Join(valid, "|")))
+		fs.Var(choice{p, valid}, name, fmt.Sprintf("%s: `%s`", usage, strings.Join(valid, "|")))
 	}
 	enum(&c.Model, "model", Models, "model variant")
 	fs.BoolVar(&c.MatchParams, "match-params", c.MatchParams,
