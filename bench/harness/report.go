@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // baseline returns the result ratios are taken against: the lstm variant,
@@ -143,44 +143,47 @@ func (rep *Report) notes() string {
 		"training loss per token (nats) of the last %d batches.", k)
 }
 
-// WriteText writes the comparison as an aligned plain-text table.
+// WriteText writes the comparison as an aligned plain-text table, failures
+// after it.
 func (rep *Report) WriteText(w io.Writer) error {
 	header, rows, align := rep.table()
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	// tabwriter aligns every column the same way; pad the left-aligned
-	// ones by hand so the variant names line up on the left.
-	widths := make([]int, len(header))
-	for _, row := range append([][]string{header}, rows...) {
-		for i, c := range row {
-			widths[i] = max(widths[i], len([]rune(c)))
-		}
-	}
-	line := func(row []string) {
-		for i, c := range row {
-			if !align[i] {
-				c += strings.Repeat(" ", widths[i]-len([]rune(c)))
-			}
-			fmt.Fprint(tw, c, "\t")
-		}
-		fmt.Fprintln(tw)
-	}
-	line(header)
+	var ok [][]string
 	for _, row := range rows {
-		if strings.HasPrefix(row[1], "failed: ") {
-			// A failure message would stretch the columns: print it after.
-			continue
+		// A failure message would stretch the columns: it goes below.
+		if !strings.HasPrefix(row[1], "failed: ") {
+			ok = append(ok, row)
 		}
-		line(row)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	widths := make([]int, len(header))
+	for _, row := range append([][]string{header}, ok...) {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range append([][]string{header}, ok...) {
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if align[i] {
+				b.WriteString(pad + c)
+			} else if i < len(row)-1 {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(c)
+			}
+		}
+		b.WriteString("\n")
 	}
 	for _, r := range rep.Results {
 		if r.Err != nil {
-			fmt.Fprintf(w, "%s failed: %v\n", r.Model, r.Err)
+			fmt.Fprintf(&b, "%s failed: %v\n", r.Model, r.Err)
 		}
 	}
-	_, err := fmt.Fprintf(w, "\n%s\n%s\n", rep.context(), rep.notes())
+	fmt.Fprintf(&b, "\n%s\n%s\n", rep.context(), rep.notes())
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
