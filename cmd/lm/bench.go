@@ -30,6 +30,7 @@ func benchFlags(fs *flag.FlagSet) func(env, []string) error {
 	threads := fs.Int("threads", 0, "threads per child (0: every CPU)")
 	return func(e env, args []string) error {
 		opts := harness.Options{
+			Command:     []string{"train"},
 			Batches:     *batches,
 			MatchParams: *match,
 			Dir:         *dir,

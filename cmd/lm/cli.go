@@ -168,13 +168,27 @@ func runSubcommand(e env, sc subcommand, args []string) int {
 		fmt.Fprintf(e.stderr, "Run 'lm %s -h' for the flags.\n", sc.name)
 		return exitUsage
 	case errors.Is(err, context.Canceled) && e.ctx.Err() != nil:
-		fmt.Fprintf(e.stderr, "lm %s: interrupted\n", sc.name)
+		msg := "interrupted"
+		var ie interruptError
+		if errors.As(err, &ie) && ie.hint != "" {
+			msg += "; " + ie.hint
+		}
+		fmt.Fprintf(e.stderr, "lm %s: %s\n", sc.name, msg)
 		return exitInterrupted
 	default:
 		fmt.Fprintf(e.stderr, "lm %s: %v\n", sc.name, err)
 		return exitFailure
 	}
 }
+
+// interruptError is an interrupted run's error with a hint on how to go on.
+type interruptError struct {
+	err  error
+	hint string
+}
+
+func (e interruptError) Error() string { return e.err.Error() }
+func (e interruptError) Unwrap() error { return e.err }
 
 // flagError marks errors of the flag package's parser.
 type flagError struct{ err error }
@@ -367,7 +381,7 @@ func runTrain(e env, cfg config.Config) error {
 	err = finish(e, rep, log, trainFunc(e.ctx, cfg, rep))
 	if errors.Is(err, context.Canceled) && e.ctx.Err() != nil {
 		if p := rep.lastCheckpoint(); p != "" {
-			fmt.Fprintf(e.stderr, "lm train: interrupted; continue with: lm train -resume %s\n", p)
+			return interruptError{err, "continue with: lm train -resume " + p}
 		}
 	}
 	return err

@@ -32,22 +32,19 @@ func main() {
 // checkpoint.
 func mainWithSignals(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	finished := make(chan struct{})
+	watched := make(chan struct{})
 	go func() {
-		select {
-		case <-finished:
-			return
-		case <-ctx.Done():
-		}
-		stop()
-		select {
-		case <-finished: // stop above ran after run returned: no signal
-		default:
+		defer close(watched)
+		<-ctx.Done()
+		// The cause is context.Canceled when stop below ended the wait,
+		// and describes the signal when one arrived.
+		if context.Cause(ctx) != context.Canceled {
+			stop()
 			fmt.Fprintln(os.Stderr, "\nlm: interrupted: stopping cleanly (press Ctrl-C again to quit at once)")
 		}
 	}()
 	code := run(ctx, args, os.Stdout, os.Stderr)
-	close(finished)
+	stop()
+	<-watched
 	return code
 }

@@ -50,10 +50,13 @@ func newReporter(command string, out, errOut io.Writer, live bool, log *runlog.W
 	if now == nil {
 		now = time.Now
 	}
-	m := progress.NewMeter(out, live)
-	m.Now = now
 	t := now()
-	return &Reporter{command: command, out: out, errOut: errOut, meter: m, log: log, now: now, started: t, mark: t}
+	r := &Reporter{command: command, out: out, errOut: errOut, log: log, now: now, started: t, mark: t}
+	// The meter is only called under r.mu right after r.mark is set: it
+	// shares the reporter's reading of the clock, one per event.
+	r.meter = progress.NewMeter(out, live)
+	r.meter.Now = func() time.Time { return r.mark }
+	return r
 }
 
 // write logs ev, warning once if the log fails.
