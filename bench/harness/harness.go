@@ -172,8 +172,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			if r.Err != nil {
 				fmt.Fprintf(opts.Progress, "bench [%d/%d] %s: failed: %v\n", i+1, len(opts.Models), model, r.Err)
 			} else {
-				fmt.Fprintf(opts.Progress, "bench [%d/%d] %s: %.0f tok/s train, loss %.3f, %s\n", i+1,
-					len(opts.Models), model, r.TrainTokensPerSec, r.LossAfter(), r.Wall.Round(100*time.Millisecond))
+				fmt.Fprintf(opts.Progress, "bench [%d/%d] %s: %s tok/s train, loss %.3f, %s\n", i+1,
+					len(opts.Models), model, formatRate(r.TrainTokensPerSec), r.LossAfter(), r.Wall.Round(100*time.Millisecond))
 			}
 		}
 	}

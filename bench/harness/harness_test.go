@@ -152,7 +152,7 @@ func TestRunWithFakeChildren(t *testing.T) {
 		assert.FileExists(t, r.Output)
 		assert.Positive(t, r.Wall)
 	}
-	assert.Contains(t, progress.String(), "bench [4/4] retro: 40000 tok/s train")
+	assert.Contains(t, progress.String(), "bench [4/4] retro: 40,000 tok/s train")
 
 	switch runtime.GOOS {
 	case "linux", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly":

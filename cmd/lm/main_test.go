@@ -429,13 +429,14 @@ func TestReporterETAAndRate(t *testing.T) {
 }
 
 func TestReporterWarnsOnceWhenTheLogFails(t *testing.T) {
-	var out bytes.Buffer
+	var out, errOut bytes.Buffer
 	log := runlog.NewWriter(failWriter{})
-	rep := newReporter("train", &out, io.Discard, false, log, nil)
+	rep := newReporter("train", &out, &errOut, false, log, nil)
 	rep.Printf("one")
 	rep.Printf("two")
-	assert.Equal(t, 1, strings.Count(out.String(), "warning"), out.String())
-	assert.Contains(t, out.String(), "the run continues without its log")
+	assert.Equal(t, "one\ntwo\n", out.String())
+	assert.Equal(t, 1, strings.Count(errOut.String(), "warning"), errOut.String())
+	assert.Contains(t, errOut.String(), "lm train: warning: writing the run log: disk full; the run continues without its log")
 }
 
 type failWriter struct{}

@@ -63,7 +63,8 @@ func newReporter(command string, out, errOut io.Writer, live bool, log *runlog.W
 func (r *Reporter) write(ev runlog.Event) {
 	if err := r.log.Write(ev); err != nil && !r.logErr {
 		r.logErr = true
-		r.meter.Printf("lm %s: warning: %v; the run continues without its log", r.command, err)
+		r.meter.Clear()
+		fmt.Fprintf(r.errOut, "lm %s: warning: %v; the run continues without its log\n", r.command, err)
 	}
 }
 
@@ -128,6 +129,8 @@ func banner(command, isa string, procs int, info RunInfo) string {
 	}
 	if c.BenchBatches > 0 {
 		fmt.Fprintf(&b, " · bench: %d batches", c.BenchBatches)
+	} else if command == "train" {
+		fmt.Fprintf(&b, " · checkpoints %s", c.CheckpointPath(isDir))
 	}
 	if c.Log != "" {
 		fmt.Fprintf(&b, " · log %s", c.Log)
