@@ -71,8 +71,7 @@ type env struct {
 
 // subcommand is one of lm's commands.
 type subcommand struct {
-	name    string
-	summary string
+	name string
 	// flags defines the command's flags on fs; it returns a function that
 	// runs the command once fs has parsed the arguments (positional ones
 	// are passed as args).
