@@ -162,7 +162,7 @@ func TestElementwiseAliasing(t *testing.T) {
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(13)
 		for _, n := range asmtest.Lengths() {
-			for _, off := range asmtest.Offsets {
+			for _, off := range offsetsFor(n) {
 				for _, k := range binaryKernels {
 					for which := range 2 {
 						a, b := elemInput(r, n, off), elemInput(r, n, off)
@@ -215,8 +215,11 @@ func TestClamp(t *testing.T) {
 	// which passes through unchanged.
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(14)
-		for _, b := range clampBounds {
+		for bi, b := range clampBounds {
 			for _, n := range asmtest.Lengths() {
+				if n > 130 && bi >= 3 {
+					continue // the special bounds matter per element, not per length
+				}
 				for _, o := range offsetTuples(n, 2) {
 					dst, x := asmtest.NewGuarded(n, o[0]), elemInput(r, n, o[1])
 					x0 := slices.Clone(x.Data)
