@@ -316,40 +316,54 @@ func finiteSum(x, y []float32) (float64, bool) {
 func FuzzDot(f *testing.F) {
 	f.Add([]byte{0, 0, 128, 63, 0, 0, 0, 64}, 0.5)
 	f.Add(make([]byte, 4*67), 1.0)
-	f.Fuzz(func(t *testing.T, b []byte, a float64) {
-		v := floats(b)
-		x, y := v[:len(v)/2], v[len(v)/2:2*(len(v)/2)]
-		alpha := float32(a)
+	f.Fuzz(func(t *testing.T, b []byte, a float64) { forEachLevel(func() { fuzzBLAS1(t, b, a) }) })
+}
 
-		if abs, ok := finiteSum(x, y); ok {
-			require.InDelta(t, dotGeneric(x, y), Dot(x, y), sumTol(len(x), abs))
-		}
-		if abs, ok := finiteSum(x, nil); ok {
-			require.InDelta(t, sumGeneric(x), Sum(x), sumTol(len(x), abs))
-		}
-		if abs, ok := finiteSum(x, x); ok {
-			require.InDelta(t, sumSquaresGeneric(x), SumSquares(x), sumTol(len(x), abs))
-		}
-		require.Equal(t, math.Float32bits(maxGeneric(x)), math.Float32bits(Max(x)))
-		require.Equal(t, maxIndexGeneric(x), MaxIndex(x))
+// forEachLevel runs f at every level the CPU has, so that one fuzzing run
+// covers them all (the fuzz functions run one at a time in each process).
+func forEachLevel(f func()) {
+	for _, l := range cpu.Supported() {
+		restore := cpu.SetLevel(l)
+		f()
+		restore()
+	}
+}
 
-		want, got := slices.Clone(x), slices.Clone(x)
-		scaleGeneric(alpha, want)
-		Scale(alpha, got)
-		for i := range want {
-			require.Zero(t, asmtest.ULPDiff(want[i], got[i]), "Scale i=%d", i)
-		}
+// fuzzBLAS1 compares every BLAS-1 kernel at the active level with its
+// reference on x and y decoded from b, with the tolerances of the unit tests.
+func fuzzBLAS1(t *testing.T, b []byte, a float64) {
+	v := floats(b)
+	x, y := v[:len(v)/2], v[len(v)/2:2*(len(v)/2)]
+	alpha := float32(a)
 
-		want, got = slices.Clone(y), slices.Clone(y)
-		axpyGeneric(alpha, x, want)
-		Axpy(alpha, x, got)
-		for i := range want {
-			p := float64(alpha) * float64(x[i])
-			tol := 2 * eps32 * (math.Abs(p) + math.Abs(float64(y[i])))
-			if math.IsNaN(float64(want[i])) || math.IsInf(float64(want[i]), 0) || math.Abs(p) > 1e37 {
-				continue // overflow or NaN: fused and unfused may legitimately differ
-			}
-			require.InDelta(t, want[i], got[i], tol, "Axpy i=%d", i)
+	if abs, ok := finiteSum(x, y); ok {
+		require.InDelta(t, dotGeneric(x, y), Dot(x, y), sumTol(len(x), abs))
+	}
+	if abs, ok := finiteSum(x, nil); ok {
+		require.InDelta(t, sumGeneric(x), Sum(x), sumTol(len(x), abs))
+	}
+	if abs, ok := finiteSum(x, x); ok {
+		require.InDelta(t, sumSquaresGeneric(x), SumSquares(x), sumTol(len(x), abs))
+	}
+	require.Equal(t, math.Float32bits(maxGeneric(x)), math.Float32bits(Max(x)))
+	require.Equal(t, maxIndexGeneric(x), MaxIndex(x))
+
+	want, got := slices.Clone(x), slices.Clone(x)
+	scaleGeneric(alpha, want)
+	Scale(alpha, got)
+	for i := range want {
+		require.Zero(t, asmtest.ULPDiff(want[i], got[i]), "Scale i=%d", i)
+	}
+
+	want, got = slices.Clone(y), slices.Clone(y)
+	axpyGeneric(alpha, x, want)
+	Axpy(alpha, x, got)
+	for i := range want {
+		p := float64(alpha) * float64(x[i])
+		tol := 2 * eps32 * (math.Abs(p) + math.Abs(float64(y[i])))
+		if math.IsNaN(float64(want[i])) || math.IsInf(float64(want[i]), 0) || math.Abs(p) > 1e37 {
+			continue // overflow or NaN: fused and unfused may legitimately differ
 		}
-	})
+		require.InDelta(t, want[i], got[i], tol, "Axpy i=%d", i)
+	}
 }

@@ -253,23 +253,27 @@ func TestElementwisePanics(t *testing.T) {
 func FuzzElementwise(f *testing.F) {
 	f.Add([]byte{0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 191}, float32(-1), float32(1))
 	f.Add(make([]byte, 4*4*21), float32(0), float32(0))
-	f.Fuzz(func(t *testing.T, b []byte, lo, hi float32) {
-		v := floats(b)
-		n := len(v) / 4
-		x, y, z := v[:n], v[n:2*n], v[2*n:3*n]
-		want, got := make([]float32, n), make([]float32, n)
-		for _, k := range binaryKernels {
-			k.ref(want, x, y)
-			k.f(got, x, y)
-			sameFloats(t, want, got, k.maxULPs, "%s", k.name)
-		}
-		mulAddGeneric(want, x, y, z)
-		MulAdd(got, x, y, z)
-		sameFloats(t, want, got, 1, "MulAdd")
-		if lo <= hi {
-			clampGeneric(want, x, lo, hi)
-			Clamp(got, x, lo, hi)
-			require.Equal(t, bits(want), bits(got), "Clamp")
-		}
-	})
+	f.Fuzz(func(t *testing.T, b []byte, lo, hi float32) { forEachLevel(func() { fuzzElementwise(t, b, lo, hi) }) })
+}
+
+// fuzzElementwise compares every elementwise kernel at the active level
+// with its reference on inputs decoded from b.
+func fuzzElementwise(t *testing.T, b []byte, lo, hi float32) {
+	v := floats(b)
+	n := len(v) / 4
+	x, y, z := v[:n], v[n:2*n], v[2*n:3*n]
+	want, got := make([]float32, n), make([]float32, n)
+	for _, k := range binaryKernels {
+		k.ref(want, x, y)
+		k.f(got, x, y)
+		sameFloats(t, want, got, k.maxULPs, "%s", k.name)
+	}
+	mulAddGeneric(want, x, y, z)
+	MulAdd(got, x, y, z)
+	sameFloats(t, want, got, 1, "MulAdd")
+	if lo <= hi {
+		clampGeneric(want, x, lo, hi)
+		Clamp(got, x, lo, hi)
+		require.Equal(t, bits(want), bits(got), "Clamp")
+	}
 }
