@@ -8,15 +8,15 @@ import (
 	"github.com/neuromod-go/neuromod/internal/cpu"
 )
 
-// benchSizes are the vector lengths every kernel is benchmarked at: in L1,
+// blas1BenchSizes are the vector lengths every kernel is benchmarked at: in L1,
 // in L1/L2, and far beyond the caches (memory-bound).
-var benchSizes = []int{256, 4096, 1 << 20}
+var blas1BenchSizes = []int{256, 4096, 1 << 20}
 
-// benchVectors runs f for every size and level as BenchmarkX/n=N/level,
+// blas1Bench runs f for every size and level as BenchmarkX/n=N/level,
 // reporting GFLOPS for flopsPer flops per element and bytesPer bytes of
 // memory traffic per element (via SetBytes, so GB/s appears as MB/s).
-func benchVectors(b *testing.B, flopsPer, bytesPer int, f func(b *testing.B, bufs [][]float32), nbufs int) {
-	for _, n := range benchSizes {
+func blas1Bench(b *testing.B, flopsPer, bytesPer int, f func(b *testing.B, bufs [][]float32), nbufs int) {
+	for _, n := range blas1BenchSizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			r := asmtest.Rand(uint64(n))
 			bufs := make([][]float32, nbufs)
@@ -37,19 +37,19 @@ func benchVectors(b *testing.B, flopsPer, bytesPer int, f func(b *testing.B, buf
 	}
 }
 
-var sinkF32 float32
-var sinkInt int
+var blas1SinkF32 float32
+var blas1SinkInt int
 
 func BenchmarkDot(b *testing.B) {
-	benchVectors(b, 2, 8, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 2, 8, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
-			sinkF32 = Dot(v[0], v[1])
+			blas1SinkF32 = Dot(v[0], v[1])
 		}
 	}, 2)
 }
 
 func BenchmarkAxpy(b *testing.B) {
-	benchVectors(b, 2, 12, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 2, 12, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
 			// A tiny alpha keeps y bounded over many iterations.
 			Axpy(1e-7, v[0], v[1])
@@ -58,7 +58,7 @@ func BenchmarkAxpy(b *testing.B) {
 }
 
 func BenchmarkScale(b *testing.B) {
-	benchVectors(b, 1, 8, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 1, 8, func(b *testing.B, v [][]float32) {
 		alpha := float32(1)
 		for b.Loop() {
 			Scale(alpha, v[0])
@@ -67,33 +67,33 @@ func BenchmarkScale(b *testing.B) {
 }
 
 func BenchmarkSum(b *testing.B) {
-	benchVectors(b, 1, 4, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 1, 4, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
-			sinkF32 = Sum(v[0])
+			blas1SinkF32 = Sum(v[0])
 		}
 	}, 1)
 }
 
 func BenchmarkSumSquares(b *testing.B) {
-	benchVectors(b, 2, 4, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 2, 4, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
-			sinkF32 = SumSquares(v[0])
+			blas1SinkF32 = SumSquares(v[0])
 		}
 	}, 1)
 }
 
 func BenchmarkMax(b *testing.B) {
-	benchVectors(b, 0, 4, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 0, 4, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
-			sinkF32 = Max(v[0])
+			blas1SinkF32 = Max(v[0])
 		}
 	}, 1)
 }
 
 func BenchmarkMaxIndex(b *testing.B) {
-	benchVectors(b, 0, 4, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 0, 4, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
-			sinkInt = MaxIndex(v[0])
+			blas1SinkInt = MaxIndex(v[0])
 		}
 	}, 1)
 }

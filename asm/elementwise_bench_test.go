@@ -6,7 +6,7 @@ import "testing"
 // (SetBytes: MB/s) is the figure to watch; GFLOPS are reported as well.
 
 func BenchmarkAdd(b *testing.B) {
-	benchVectors(b, 1, 12, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 1, 12, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
 			Add(v[0], v[1], v[2])
 		}
@@ -14,7 +14,7 @@ func BenchmarkAdd(b *testing.B) {
 }
 
 func BenchmarkSub(b *testing.B) {
-	benchVectors(b, 1, 12, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 1, 12, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
 			Sub(v[0], v[1], v[2])
 		}
@@ -22,7 +22,7 @@ func BenchmarkSub(b *testing.B) {
 }
 
 func BenchmarkMul(b *testing.B) {
-	benchVectors(b, 1, 12, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 1, 12, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
 			Mul(v[0], v[1], v[2])
 		}
@@ -30,7 +30,7 @@ func BenchmarkMul(b *testing.B) {
 }
 
 func BenchmarkMulAdd(b *testing.B) {
-	benchVectors(b, 2, 16, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 2, 16, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
 			MulAdd(v[0], v[1], v[2], v[3])
 		}
@@ -38,7 +38,7 @@ func BenchmarkMulAdd(b *testing.B) {
 }
 
 func BenchmarkClamp(b *testing.B) {
-	benchVectors(b, 2, 8, func(b *testing.B, v [][]float32) {
+	blas1Bench(b, 2, 8, func(b *testing.B, v [][]float32) {
 		for b.Loop() {
 			Clamp(v[0], v[1], -0.5, 0.5)
 		}

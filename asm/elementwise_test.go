@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// specials are the values sprinkled into elementwise inputs: NaNs with
+// ewSpecials are the values sprinkled into elementwise inputs: NaNs with
 // payloads, infinities, signed zeros, the extremes of the normal range and
 // subnormals.
-var specials = []float32{
+var ewSpecials = []float32{
 	math.Float32frombits(0x7fc00001), math.Float32frombits(0xffc12345),
 	float32(math.Inf(1)), float32(math.Inf(-1)),
 	0, float32(math.Copysign(0, -1)),
@@ -24,25 +24,25 @@ var specials = []float32{
 	math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1, -1,
 }
 
-// elemInput fills a guarded buffer of n elements at offset off with values
+// ewInput fills a guarded buffer of n elements at offset off with values
 // in [-10, 10), about one in eight replaced by a special value.
-func elemInput(r *rand.Rand, n, off int) *asmtest.Guarded {
-	g := randGuarded(r, n, off, -10, 10)
+func ewInput(r *rand.Rand, n, off int) *asmtest.Guarded {
+	g := blas1RandGuarded(r, n, off, -10, 10)
 	for i := range g.Data {
 		if r.IntN(8) == 0 {
-			g.Data[i] = specials[r.IntN(len(specials))]
+			g.Data[i] = ewSpecials[r.IntN(len(ewSpecials))]
 		}
 	}
 	return g
 }
 
-// offsetTuples returns the start offsets of k buffers to test at length n:
+// ewOffsetTuples returns the start offsets of k buffers to test at length n:
 // the full product of asmtest.Offsets up to n = 40 (every tail length of
 // every vector width, with and without a full block before it), and beyond
 // that rotations that still start every buffer at every offset — the code
 // never peels for alignment, so relative offsets matter only for the tails.
 // (The full product at every length costs minutes under qemu.)
-func offsetTuples(n, k int) [][]int {
+func ewOffsetTuples(n, k int) [][]int {
 	if n > 40 {
 		var ts [][]int
 		for i := range asmtest.Offsets {
@@ -67,10 +67,10 @@ func offsetTuples(n, k int) [][]int {
 	return ts
 }
 
-// sameFloats fails t unless got and want agree element by element to
+// ewSameFloats fails t unless got and want agree element by element to
 // within maxULP units in the last place; every NaN matches every NaN, as
 // which NaN an operation on NaNs returns is not specified.
-func sameFloats(t *testing.T, want, got []float32, maxULP uint32, format string, args ...any) {
+func ewSameFloats(t *testing.T, want, got []float32, maxULP uint32, format string, args ...any) {
 	t.Helper()
 	require.Len(t, got, len(want))
 	for i := range want {
@@ -81,13 +81,13 @@ func sameFloats(t *testing.T, want, got []float32, maxULP uint32, format string,
 	}
 }
 
-type binaryKernel struct {
+type ewBinaryKernel struct {
 	name    string
 	f, ref  func(dst, x, y []float32)
 	maxULPs uint32
 }
 
-var binaryKernels = []binaryKernel{
+var ewBinaryKernels = []ewBinaryKernel{
 	// Tolerance: bit-exact (one IEEE operation per element) up to the NaN
 	// returned.
 	{"Add", Add, addGeneric, 0},
@@ -98,16 +98,16 @@ var binaryKernels = []binaryKernel{
 func TestBinaryElementwise(t *testing.T) {
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(11)
-		for _, k := range binaryKernels {
+		for _, k := range ewBinaryKernels {
 			for _, n := range asmtest.Lengths() {
-				for _, o := range offsetTuples(n, 3) {
-					dst, x, y := asmtest.NewGuarded(n, o[0]), elemInput(r, n, o[1]), elemInput(r, n, o[2])
+				for _, o := range ewOffsetTuples(n, 3) {
+					dst, x, y := asmtest.NewGuarded(n, o[0]), ewInput(r, n, o[1]), ewInput(r, n, o[2])
 					x0, y0 := slices.Clone(x.Data), slices.Clone(y.Data)
 					want := make([]float32, n)
 					k.ref(want, x.Data, y.Data)
 					k.f(dst.Data, x.Data, y.Data)
-					sameFloats(t, want, dst.Data, k.maxULPs, "%s n=%d offsets %v", k.name, n, o)
-					require.True(t, slices.Equal(bits(x0), bits(x.Data)) && slices.Equal(bits(y0), bits(y.Data)), "%s changed an input", k.name)
+					ewSameFloats(t, want, dst.Data, k.maxULPs, "%s n=%d offsets %v", k.name, n, o)
+					require.True(t, slices.Equal(blas1Bits(x0), blas1Bits(x.Data)) && slices.Equal(blas1Bits(y0), blas1Bits(y.Data)), "%s changed an input", k.name)
 					dst.Check(t)
 					x.Check(t)
 					y.Check(t)
@@ -123,13 +123,13 @@ func TestMulAdd(t *testing.T) {
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(12)
 		for _, n := range asmtest.Lengths() {
-			for _, o := range offsetTuples(n, 4) {
+			for _, o := range ewOffsetTuples(n, 4) {
 				dst := asmtest.NewGuarded(n, o[0])
-				x, y, z := elemInput(r, n, o[1]), elemInput(r, n, o[2]), elemInput(r, n, o[3])
+				x, y, z := ewInput(r, n, o[1]), ewInput(r, n, o[2]), ewInput(r, n, o[3])
 				want := make([]float32, n)
 				mulAddGeneric(want, x.Data, y.Data, z.Data)
 				MulAdd(dst.Data, x.Data, y.Data, z.Data)
-				sameFloats(t, want, dst.Data, 1, "n=%d offsets %v", n, o)
+				ewSameFloats(t, want, dst.Data, 1, "n=%d offsets %v", n, o)
 				dst.Check(t)
 				x.Check(t)
 				y.Check(t)
@@ -162,37 +162,37 @@ func TestElementwiseAliasing(t *testing.T) {
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(13)
 		for _, n := range asmtest.Lengths() {
-			for _, off := range offsetsFor(n) {
-				for _, k := range binaryKernels {
+			for _, off := range blas1OffsetsFor(n) {
+				for _, k := range ewBinaryKernels {
 					for which := range 2 {
-						a, b := elemInput(r, n, off), elemInput(r, n, off)
+						a, b := ewInput(r, n, off), ewInput(r, n, off)
 						want := make([]float32, n)
 						k.ref(want, a.Data, b.Data)
 						if which == 0 {
 							k.f(a.Data, a.Data, b.Data) // dst == x
-							sameFloats(t, want, a.Data, k.maxULPs, "%s dst==x n=%d", k.name, n)
+							ewSameFloats(t, want, a.Data, k.maxULPs, "%s dst==x n=%d", k.name, n)
 						} else {
 							k.f(b.Data, a.Data, b.Data) // dst == y
-							sameFloats(t, want, b.Data, k.maxULPs, "%s dst==y n=%d", k.name, n)
+							ewSameFloats(t, want, b.Data, k.maxULPs, "%s dst==y n=%d", k.name, n)
 						}
 						a.Check(t)
 						b.Check(t)
 					}
 				}
 
-				x, y, z := elemInput(r, n, off), elemInput(r, n, off), elemInput(r, n, off)
+				x, y, z := ewInput(r, n, off), ewInput(r, n, off), ewInput(r, n, off)
 				want := make([]float32, n)
 				mulAddGeneric(want, x.Data, y.Data, z.Data)
 				MulAdd(z.Data, x.Data, y.Data, z.Data) // accumulate: dst == z
-				sameFloats(t, want, z.Data, 1, "MulAdd dst==z n=%d", n)
+				ewSameFloats(t, want, z.Data, 1, "MulAdd dst==z n=%d", n)
 				mulAddGeneric(want, x.Data, x.Data, y.Data)
 				MulAdd(x.Data, x.Data, x.Data, y.Data) // dst == x == y
-				sameFloats(t, want, x.Data, 1, "MulAdd dst==x==y n=%d", n)
+				ewSameFloats(t, want, x.Data, 1, "MulAdd dst==x==y n=%d", n)
 
 				lo, hi := float32(-3), float32(4)
 				clampGeneric(want, y.Data, lo, hi)
 				Clamp(y.Data, y.Data, lo, hi)
-				require.True(t, slices.Equal(bits(want), bits(y.Data)), "Clamp dst==x n=%d", n)
+				require.True(t, slices.Equal(blas1Bits(want), blas1Bits(y.Data)), "Clamp dst==x n=%d", n)
 				x.Check(t)
 				y.Check(t)
 				z.Check(t)
@@ -201,8 +201,8 @@ func TestElementwiseAliasing(t *testing.T) {
 	})
 }
 
-// clampBounds are the (lo, hi) pairs Clamp is tested with.
-var clampBounds = [][2]float32{
+// ewClampBounds are the (lo, hi) pairs Clamp is tested with.
+var ewClampBounds = [][2]float32{
 	{-1, 1}, {0, 0}, {2, 2}, {-5, -2},
 	{float32(math.Copysign(0, -1)), 0}, {0, float32(math.Inf(1))},
 	{float32(math.Inf(-1)), float32(math.Inf(1))}, {float32(math.Inf(-1)), -1},
@@ -215,22 +215,22 @@ func TestClamp(t *testing.T) {
 	// which passes through unchanged.
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(14)
-		for bi, b := range clampBounds {
+		for bi, b := range ewClampBounds {
 			for _, n := range asmtest.Lengths() {
 				if n > 130 && bi >= 3 {
 					continue // the special bounds matter per element, not per length
 				}
-				for _, o := range offsetTuples(n, 2) {
-					dst, x := asmtest.NewGuarded(n, o[0]), elemInput(r, n, o[1])
+				for _, o := range ewOffsetTuples(n, 2) {
+					dst, x := asmtest.NewGuarded(n, o[0]), ewInput(r, n, o[1])
 					x0 := slices.Clone(x.Data)
 					want := make([]float32, n)
 					clampGeneric(want, x.Data, b[0], b[1])
 					Clamp(dst.Data, x.Data, b[0], b[1])
-					if !slices.Equal(bits(want), bits(dst.Data)) {
-						sameFloats(t, want, dst.Data, 0, "bounds %v n=%d offsets %v", b, n, o)
-						require.Equal(t, bits(want), bits(dst.Data), "bounds %v n=%d offsets %v: NaN or zero sign differs", b, n, o)
+					if !slices.Equal(blas1Bits(want), blas1Bits(dst.Data)) {
+						ewSameFloats(t, want, dst.Data, 0, "bounds %v n=%d offsets %v", b, n, o)
+						require.Equal(t, blas1Bits(want), blas1Bits(dst.Data), "bounds %v n=%d offsets %v: NaN or zero sign differs", b, n, o)
 					}
-					require.True(t, slices.Equal(bits(x0), bits(x.Data)), "Clamp changed x")
+					require.True(t, slices.Equal(blas1Bits(x0), blas1Bits(x.Data)), "Clamp changed x")
 					dst.Check(t)
 					x.Check(t)
 				}
@@ -253,27 +253,27 @@ func TestElementwisePanics(t *testing.T) {
 func FuzzElementwise(f *testing.F) {
 	f.Add([]byte{0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 191}, float32(-1), float32(1))
 	f.Add(make([]byte, 4*4*21), float32(0), float32(0))
-	f.Fuzz(func(t *testing.T, b []byte, lo, hi float32) { forEachLevel(func() { fuzzElementwise(t, b, lo, hi) }) })
+	f.Fuzz(func(t *testing.T, b []byte, lo, hi float32) { blas1AllLevels(func() { fuzzElementwise(t, b, lo, hi) }) })
 }
 
 // fuzzElementwise compares every elementwise kernel at the active level
 // with its reference on inputs decoded from b.
 func fuzzElementwise(t *testing.T, b []byte, lo, hi float32) {
-	v := floats(b)
+	v := blas1Floats(b)
 	n := len(v) / 4
 	x, y, z := v[:n], v[n:2*n], v[2*n:3*n]
 	want, got := make([]float32, n), make([]float32, n)
-	for _, k := range binaryKernels {
+	for _, k := range ewBinaryKernels {
 		k.ref(want, x, y)
 		k.f(got, x, y)
-		sameFloats(t, want, got, k.maxULPs, "%s", k.name)
+		ewSameFloats(t, want, got, k.maxULPs, "%s", k.name)
 	}
 	mulAddGeneric(want, x, y, z)
 	MulAdd(got, x, y, z)
-	sameFloats(t, want, got, 1, "MulAdd")
+	ewSameFloats(t, want, got, 1, "MulAdd")
 	if lo <= hi {
 		clampGeneric(want, x, lo, hi)
 		Clamp(got, x, lo, hi)
-		require.Equal(t, bits(want), bits(got), "Clamp")
+		require.Equal(t, blas1Bits(want), blas1Bits(got), "Clamp")
 	}
 }
