@@ -74,3 +74,32 @@ func MaxIndex(x []float32) int { return maxIndex(x) }
 
 // negInf is -Inf as a float32.
 var negInf = float32(math.Inf(-1))
+
+// fixMax turns m, the maximum a vector kernel found in x, into exactly what
+// maxGeneric returns. Vector kernels only report that some NaN exists, and
+// their lane-wise maxima may pick either zero of a -0/+0 tie; the reference
+// returns the first NaN itself (payload and sign) and the first of equal
+// zeros. Both cases are rare, so the extra scan costs nothing in practice.
+func fixMax(x []float32, m float32) float32 {
+	switch {
+	case m != m:
+		return x[firstNaN(x)]
+	case m == 0:
+		for _, v := range x {
+			if v == 0 {
+				return v
+			}
+		}
+	}
+	return m
+}
+
+// firstNaN returns the index of the first NaN in x, or -1.
+func firstNaN(x []float32) int {
+	for i, v := range x {
+		if v != v {
+			return i
+		}
+	}
+	return -1
+}
