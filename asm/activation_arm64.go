@@ -2,10 +2,74 @@
 
 package asm
 
-// Temporary: forwards to the generic reference until the assembly lands.
+import "github.com/neuromod-go/neuromod/internal/cpu"
 
-func sigmoid(dst, x []float32)             { sigmoidGeneric(dst, x) }
-func tanh(dst, x []float32)                { tanhGeneric(dst, x) }
-func exp(dst, x []float32)                 { expGeneric(dst, x) }
-func sigmoidBackward(dst, y, dy []float32) { sigmoidBackwardGeneric(dst, y, dy) }
-func tanhBackward(dst, y, dy []float32)    { tanhBackwardGeneric(dst, y, dy) }
+func sigmoid(dst, x []float32) {
+	if cpu.Active() == cpu.NEON {
+		sigmoidNEON(dst, x)
+	} else {
+		sigmoidGeneric(dst, x)
+	}
+}
+
+func tanh(dst, x []float32) {
+	if cpu.Active() == cpu.NEON {
+		tanhNEON(dst, x)
+	} else {
+		tanhGeneric(dst, x)
+	}
+}
+
+func exp(dst, x []float32) {
+	if cpu.Active() == cpu.NEON {
+		expNEON(dst, x)
+	} else {
+		expGeneric(dst, x)
+	}
+}
+
+func sigmoidBackward(dst, y, dy []float32) {
+	if cpu.Active() == cpu.NEON {
+		sigmoidBackwardNEON(dst, y, dy)
+	} else {
+		sigmoidBackwardGeneric(dst, y, dy)
+	}
+}
+
+func tanhBackward(dst, y, dy []float32) {
+	if cpu.Active() == cpu.NEON {
+		tanhBackwardNEON(dst, y, dy)
+	} else {
+		tanhBackwardGeneric(dst, y, dy)
+	}
+}
+
+// The assembly kernels take len(dst) elements from every slice; the exported
+// functions have checked that the lengths agree.
+
+// expNEON implements expGeneric: dst[i] = e^x[i] (vexp_arm64.h).
+//
+//go:noescape
+func expNEON(dst, x []float32)
+
+// sigmoidNEON implements sigmoidGeneric: dst[i] = 1/(1+e^−x[i]).
+//
+//go:noescape
+func sigmoidNEON(dst, x []float32)
+
+// tanhNEON implements tanhGeneric: dst[i] = tanh(x[i]).
+//
+//go:noescape
+func tanhNEON(dst, x []float32)
+
+// sigmoidBackwardNEON implements sigmoidBackwardGeneric bit for bit:
+// dst[i] = (dy[i]·y[i])·(1−y[i]).
+//
+//go:noescape
+func sigmoidBackwardNEON(dst, y, dy []float32)
+
+// tanhBackwardNEON implements tanhBackwardGeneric, dst[i] = dy[i]·(1−y[i]²),
+// with 1−y² rounded once (FMLS).
+//
+//go:noescape
+func tanhBackwardNEON(dst, y, dy []float32)
