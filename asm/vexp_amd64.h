@@ -9,7 +9,8 @@
 // e^x = p·2^n. AVX-512 scales with VSCALEFPS; AVX2 multiplies by 2^⌊n/2⌋ and
 // 2^(n−⌊n/2⌋) built in the exponent bits, so overflow gives +Inf and results
 // below the normal range are rounded once, as gradual underflow. Accuracy:
-// within 2 ULP of e^x for normal results (tested in activation_test.go).
+// within 2 ULP of e^x for normal results; measured on every 97th float32
+// (activation_test.go): exp 1 ULP, sigmoid 2 ULP, tanh 1 ULP.
 //
 // sigmoid(x) = 1 / (1 + e^−x): no cancellation, exactly 1 for large x and
 // 0 (or a subnormal) for x < −87.
@@ -83,16 +84,17 @@
 	VFMADD213PS Z20, x, p; \
 	VSCALEFPS n, p, p
 
-// VSIGMOID512(x, n, p) sets p = 1/(1 + e^−x). Clobbers x and n.
+// VSIGMOID512(x, n, p) sets p = 1/(1 + e^−x). Clobbers x and n (as VEXP512).
 #define VSIGMOID512(x, n, p) \
 	VXORPS.BCST VX_SIGN, x, x; \
 	VEXP512(x, n, p); \
 	VADDPS Z20, p, p; \
 	VDIVPS p, Z20, p
 
-// VTANH512(x, a, q, n, p, k) sets p = tanh(x). Both paths compute with |x|
-// or keep x's sign, and the sign of x is ORed in last, so tanh(−0) = −0. x is preserved; clobbers a, q,
-// n and the mask register k (not K0).
+// VTANH512(x, a, q, n, p, k) sets p = tanh(x). x is preserved; clobbers a,
+// q, n and the mask register k (not K0); x, a, q, n, p distinct and outside
+// Z20–Z31. Both paths keep the sign of x or work on |x|, and the sign of x is
+// ORed in last, so tanh(−0) = −0.
 #define VTANH512(x, a, q, n, p, k) \
 	VANDPS.BCST VX_ABS, x, a; \
 	VADDPS a, a, q; \
@@ -156,7 +158,7 @@
 	VDIVPS p, n, p
 
 // VTANH256(x, a, q, n, m, p) sets p = tanh(x). x is preserved; clobbers a,
-// q, n and m; all six distinct.
+// q, n and m; all six distinct. The sign is ORed in last, as in VTANH512.
 #define VTANH256(x, a, q, n, m, p) \
 	VANDPS VX_ABS, x, a; \
 	VADDPS a, a, q; \
