@@ -4,12 +4,23 @@ package asm
 
 import "github.com/neuromod-go/neuromod/internal/cpu"
 
+// actBlock bounds the elements per assembly call. Assembly is not
+// preemptible, so a long slice goes in blocks of some tens of microseconds
+// each, which keeps goroutine preemption and GC pauses short.
+const actBlock = 1 << 16
+
 func sigmoid(dst, x []float32) {
 	switch cpu.Active() {
 	case cpu.AVX512:
-		sigmoidAVX512(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			sigmoidAVX512(dst[i:j], x[i:j])
+		}
 	case cpu.AVX2:
-		sigmoidAVX2(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			sigmoidAVX2(dst[i:j], x[i:j])
+		}
 	default:
 		sigmoidGeneric(dst, x)
 	}
@@ -18,9 +29,15 @@ func sigmoid(dst, x []float32) {
 func tanh(dst, x []float32) {
 	switch cpu.Active() {
 	case cpu.AVX512:
-		tanhAVX512(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			tanhAVX512(dst[i:j], x[i:j])
+		}
 	case cpu.AVX2:
-		tanhAVX2(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			tanhAVX2(dst[i:j], x[i:j])
+		}
 	default:
 		tanhGeneric(dst, x)
 	}
@@ -29,9 +46,15 @@ func tanh(dst, x []float32) {
 func exp(dst, x []float32) {
 	switch cpu.Active() {
 	case cpu.AVX512:
-		expAVX512(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			expAVX512(dst[i:j], x[i:j])
+		}
 	case cpu.AVX2:
-		expAVX2(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			expAVX2(dst[i:j], x[i:j])
+		}
 	default:
 		expGeneric(dst, x)
 	}
@@ -40,9 +63,15 @@ func exp(dst, x []float32) {
 func sigmoidBackward(dst, y, dy []float32) {
 	switch cpu.Active() {
 	case cpu.AVX512:
-		sigmoidBackwardAVX512(dst, y, dy)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			sigmoidBackwardAVX512(dst[i:j], y[i:j], dy[i:j])
+		}
 	case cpu.AVX2:
-		sigmoidBackwardAVX2(dst, y, dy)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			sigmoidBackwardAVX2(dst[i:j], y[i:j], dy[i:j])
+		}
 	default:
 		sigmoidBackwardGeneric(dst, y, dy)
 	}
@@ -51,9 +80,15 @@ func sigmoidBackward(dst, y, dy []float32) {
 func tanhBackward(dst, y, dy []float32) {
 	switch cpu.Active() {
 	case cpu.AVX512:
-		tanhBackwardAVX512(dst, y, dy)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			tanhBackwardAVX512(dst[i:j], y[i:j], dy[i:j])
+		}
 	case cpu.AVX2:
-		tanhBackwardAVX2(dst, y, dy)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			tanhBackwardAVX2(dst[i:j], y[i:j], dy[i:j])
+		}
 	default:
 		tanhBackwardGeneric(dst, y, dy)
 	}

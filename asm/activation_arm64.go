@@ -4,9 +4,17 @@ package asm
 
 import "github.com/neuromod-go/neuromod/internal/cpu"
 
+// actBlock bounds the elements per assembly call. Assembly is not
+// preemptible, so a long slice goes in blocks of some tens of microseconds
+// each, which keeps goroutine preemption and GC pauses short.
+const actBlock = 1 << 16
+
 func sigmoid(dst, x []float32) {
 	if cpu.Active() == cpu.NEON {
-		sigmoidNEON(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			sigmoidNEON(dst[i:j], x[i:j])
+		}
 	} else {
 		sigmoidGeneric(dst, x)
 	}
@@ -14,7 +22,10 @@ func sigmoid(dst, x []float32) {
 
 func tanh(dst, x []float32) {
 	if cpu.Active() == cpu.NEON {
-		tanhNEON(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			tanhNEON(dst[i:j], x[i:j])
+		}
 	} else {
 		tanhGeneric(dst, x)
 	}
@@ -22,7 +33,10 @@ func tanh(dst, x []float32) {
 
 func exp(dst, x []float32) {
 	if cpu.Active() == cpu.NEON {
-		expNEON(dst, x)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			expNEON(dst[i:j], x[i:j])
+		}
 	} else {
 		expGeneric(dst, x)
 	}
@@ -30,7 +44,10 @@ func exp(dst, x []float32) {
 
 func sigmoidBackward(dst, y, dy []float32) {
 	if cpu.Active() == cpu.NEON {
-		sigmoidBackwardNEON(dst, y, dy)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			sigmoidBackwardNEON(dst[i:j], y[i:j], dy[i:j])
+		}
 	} else {
 		sigmoidBackwardGeneric(dst, y, dy)
 	}
@@ -38,7 +55,10 @@ func sigmoidBackward(dst, y, dy []float32) {
 
 func tanhBackward(dst, y, dy []float32) {
 	if cpu.Active() == cpu.NEON {
-		tanhBackwardNEON(dst, y, dy)
+		for i := 0; i < len(dst); i += actBlock {
+			j := min(i+actBlock, len(dst))
+			tanhBackwardNEON(dst[i:j], y[i:j], dy[i:j])
+		}
 	} else {
 		tanhBackwardGeneric(dst, y, dy)
 	}

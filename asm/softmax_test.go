@@ -133,6 +133,29 @@ func TestSoftmaxNLL(t *testing.T) {
 	})
 }
 
+// TestSoftmaxFlatRows: nearly equal logits make every term of Σ e^(x−m)
+// close to 1, so each float32 lane sum grows to n/lanes and every addition
+// rounds — the hardest case for the vector levels' float32 accumulators.
+func TestSoftmaxFlatRows(t *testing.T) {
+	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
+		r := asmtest.Rand(14)
+		for _, n := range []int{10000, 65537, 1 << 18} {
+			logits := make([]float32, n)
+			asmtest.FillUniform(r, logits, -0.01, 0)
+			smCheckNLL(t, logits, n/2, 1, 0)
+			dst := make([]float32, n)
+			LogSoftmax(dst, logits)
+			lse := smRef(logits)
+			tol := smSumTol + 0x1p-22*(math.Abs(lse)+0.01)
+			for i, v := range logits {
+				if d := math.Abs(float64(dst[i]) - (float64(v) - lse)); !(d <= tol) {
+					t.Fatalf("n=%d: log-softmax[%d] = %g, want %g", n, i, dst[i], float64(v)-lse)
+				}
+			}
+		}
+	})
+}
+
 // TestSoftmaxNLLVocab checks the PTB size and tiny rows against the generic
 // code directly, with the target on the maximum and away from it.
 func TestSoftmaxNLLVocab(t *testing.T) {
