@@ -1,0 +1,614 @@
+//go:build !purego
+
+#include "textflag.h"
+#include "vexp_amd64.h"
+
+// The passes of LogSoftmax and SoftmaxNLL (softmax_amd64.go strings them
+// together): the row maximum, Σ e^(x−m) (optionally storing the terms), and
+// the elementwise write passes. Tails as in activation_amd64.s: K-register
+// masks on AVX-512, VMASKMOVPS with a vexpTailMask row on AVX2.
+//
+// The sums are float32 in 64 (AVX-512) or 32 (AVX2) lanes, added pairwise at
+// the end; all terms are in [0, 1] and one of them is 1, so the relative
+// error of the sum is at most about (n/lanes)·2⁻²⁴ (for n = 10000 and
+// AVX2: 4·10⁻⁵ in the worst case, ~10⁻⁶ in practice).
+
+#define MASK512(n) \
+	MOVL  $1, AX; \
+	SHLL  n, AX; \
+	DECL  AX; \
+	KMOVW AX, K1
+
+#define MASK256(n, y) \
+	LEAQ  ·vexpTailMask+32(SB), AX; \
+	SHLQ  $2, n; \
+	SUBQ  n, AX; \
+	VMOVDQU (AX), y
+
+// Horizontal reductions of Z0 / Y0 into X0 (lane 0), clobbering X1/Y1.
+#define HREDUCE512(OP) \
+	VEXTRACTF64X4 $1, Z0, Y1; \
+	OP Y1, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	OP X1, X0, X0; \
+	VPERMILPS $0x4e, X0, X1; \
+	OP X1, X0, X0; \
+	VPERMILPS $0xb1, X0, X1; \
+	OP X1, X0, X0
+
+#define HREDUCE256(OP) \
+	VEXTRACTF128 $1, Y0, X1; \
+	OP X1, X0, X0; \
+	VPERMILPS $0x4e, X0, X1; \
+	OP X1, X0, X0; \
+	VPERMILPS $0xb1, X0, X1; \
+	OP X1, X0, X0
+
+// func smMaxAVX512(x []float32) float32
+// Returns max(x) for a non-empty x (not NaN-aware: callers feed the maximum
+// into x−m, where a NaN element makes the result NaN anyway).
+TEXT ·smMaxAVX512(SB), NOSPLIT, $0-28
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVL $0xff800000, AX
+	VPBROADCASTD AX, Z0
+	VMOVAPS Z0, Z1
+	VMOVAPS Z0, Z2
+	VMOVAPS Z0, Z3
+
+loop64:
+	CMPQ CX, $64
+	JB   loop16
+	VMAXPS (SI), Z0, Z0
+	VMAXPS 64(SI), Z1, Z1
+	VMAXPS 128(SI), Z2, Z2
+	VMAXPS 192(SI), Z3, Z3
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JB   tail
+	VMAXPS (SI), Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP  loop16
+
+tail:
+	TESTQ CX, CX
+	JZ    reduce
+	MASK512(CX)
+	VMAXPS (SI), Z1, K1, Z1
+
+reduce:
+	VMAXPS Z1, Z0, Z0
+	VMAXPS Z3, Z2, Z2
+	VMAXPS Z2, Z0, Z0
+	HREDUCE512(VMAXPS)
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func smMaxAVX2(x []float32) float32
+// As smMaxAVX512.
+TEXT ·smMaxAVX2(SB), NOSPLIT, $0-28
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	MOVL $0xff800000, AX
+	MOVL AX, X0
+	VPBROADCASTD X0, Y0
+	VMOVAPS Y0, Y1
+	VMOVAPS Y0, Y2
+	VMOVAPS Y0, Y3
+	VMOVAPS Y0, Y5
+
+loop32:
+	CMPQ CX, $32
+	JB   loop8
+	VMAXPS (SI), Y0, Y0
+	VMAXPS 32(SI), Y1, Y1
+	VMAXPS 64(SI), Y2, Y2
+	VMAXPS 96(SI), Y3, Y3
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP  loop32
+
+loop8:
+	CMPQ CX, $8
+	JB   tail
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP  loop8
+
+tail:
+	TESTQ CX, CX
+	JZ    reduce
+	MASK256(CX, Y15)
+	VMASKMOVPS (SI), Y15, Y4
+	VBLENDVPS Y15, Y4, Y5, Y4
+	VMAXPS Y4, Y1, Y1
+
+reduce:
+	VMAXPS Y1, Y0, Y0
+	VMAXPS Y3, Y2, Y2
+	VMAXPS Y2, Y0, Y0
+	HREDUCE256(VMAXPS)
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func smSumExpAVX512(x []float32, m float32) float32
+// Returns Σ e^(x[i]−m) (float32 accumulators).
+TEXT ·smSumExpAVX512(SB), NOSPLIT, $0-36
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VEXP512_CONSTS
+	VBROADCASTSS m+24(FP), Z19
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+
+loop64:
+	CMPQ CX, $64
+	JB   loop16
+	VMOVUPS 0(SI), Z0
+	VSUBPS Z19, Z0, Z0
+	VMOVUPS 64(SI), Z3
+	VSUBPS Z19, Z3, Z3
+	VMOVUPS 128(SI), Z6
+	VSUBPS Z19, Z6, Z6
+	VMOVUPS 192(SI), Z9
+	VSUBPS Z19, Z9, Z9
+	VEXP512(Z0, Z1, Z2)
+	VEXP512(Z3, Z4, Z5)
+	VEXP512(Z6, Z7, Z8)
+	VEXP512(Z9, Z10, Z11)
+	VADDPS Z2, Z15, Z15
+	VADDPS Z5, Z16, Z16
+	VADDPS Z8, Z17, Z17
+	VADDPS Z11, Z18, Z18
+	ADDQ $256, SI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JB   tail
+	VMOVUPS (SI), Z0
+	VSUBPS Z19, Z0, Z0
+	VEXP512(Z0, Z1, Z2)
+	VADDPS Z2, Z15, Z15
+	ADDQ $64, SI
+	SUBQ $16, CX
+	JMP  loop16
+
+tail:
+	TESTQ CX, CX
+	JZ    reduce
+	MASK512(CX)
+	VMOVUPS.Z (SI), K1, Z0
+	VSUBPS Z19, Z0, Z0
+	VEXP512(Z0, Z1, Z2)
+	VADDPS Z2, Z16, K1, Z16
+
+reduce:
+	VADDPS Z16, Z15, Z15
+	VADDPS Z18, Z17, Z17
+	VADDPS Z17, Z15, Z0
+	HREDUCE512(VADDPS)
+	VMOVSS X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func smExpSumAVX512(dst, x []float32, m float32) float32
+// Sets dst[i] = e^(x[i]−m) and returns their sum (float32 accumulators).
+TEXT ·smExpSumAVX512(SB), NOSPLIT, $0-60
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	VEXP512_CONSTS
+	VBROADCASTSS m+48(FP), Z19
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+
+loop64:
+	CMPQ CX, $64
+	JB   loop16
+	VMOVUPS 0(SI), Z0
+	VSUBPS Z19, Z0, Z0
+	VMOVUPS 64(SI), Z3
+	VSUBPS Z19, Z3, Z3
+	VMOVUPS 128(SI), Z6
+	VSUBPS Z19, Z6, Z6
+	VMOVUPS 192(SI), Z9
+	VSUBPS Z19, Z9, Z9
+	VEXP512(Z0, Z1, Z2)
+	VEXP512(Z3, Z4, Z5)
+	VEXP512(Z6, Z7, Z8)
+	VEXP512(Z9, Z10, Z11)
+	VMOVUPS Z2, 0(DI)
+	VMOVUPS Z5, 64(DI)
+	VMOVUPS Z8, 128(DI)
+	VMOVUPS Z11, 192(DI)
+	VADDPS Z2, Z15, Z15
+	VADDPS Z5, Z16, Z16
+	VADDPS Z8, Z17, Z17
+	VADDPS Z11, Z18, Z18
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JB   tail
+	VMOVUPS (SI), Z0
+	VSUBPS Z19, Z0, Z0
+	VEXP512(Z0, Z1, Z2)
+	VMOVUPS Z2, 0(DI)
+	VADDPS Z2, Z15, Z15
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  loop16
+
+tail:
+	TESTQ CX, CX
+	JZ    reduce
+	MASK512(CX)
+	VMOVUPS.Z (SI), K1, Z0
+	VSUBPS Z19, Z0, Z0
+	VEXP512(Z0, Z1, Z2)
+	VMOVUPS Z2, K1, (DI)
+	VADDPS Z2, Z16, K1, Z16
+
+reduce:
+	VADDPS Z16, Z15, Z15
+	VADDPS Z18, Z17, Z17
+	VADDPS Z17, Z15, Z0
+	HREDUCE512(VADDPS)
+	VMOVSS X0, ret+56(FP)
+	VZEROUPPER
+	RET
+
+// func smSumExpAVX2(x []float32, m float32) float32
+// As smSumExpAVX512.
+TEXT ·smSumExpAVX2(SB), NOSPLIT, $0-36
+	MOVQ x_base+0(FP), SI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSS m+24(FP), Y12
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+loop32:
+	CMPQ CX, $32
+	JB   loop8
+	VMOVUPS 0(SI), Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VADDPS Y3, Y8, Y8
+	VMOVUPS 32(SI), Y4
+	VSUBPS Y12, Y4, Y4
+	VEXP256(Y4, Y5, Y6, Y7)
+	VADDPS Y7, Y9, Y9
+	VMOVUPS 64(SI), Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VADDPS Y3, Y10, Y10
+	VMOVUPS 96(SI), Y4
+	VSUBPS Y12, Y4, Y4
+	VEXP256(Y4, Y5, Y6, Y7)
+	VADDPS Y7, Y11, Y11
+	ADDQ $128, SI
+	SUBQ $32, CX
+	JMP  loop32
+
+loop8:
+	CMPQ CX, $8
+	JB   tail
+	VMOVUPS (SI), Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VADDPS Y3, Y8, Y8
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP  loop8
+
+tail:
+	TESTQ CX, CX
+	JZ    reduce
+	MASK256(CX, Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VANDPS Y13, Y3, Y3
+	VADDPS Y3, Y9, Y9
+
+reduce:
+	VADDPS Y9, Y8, Y8
+	VADDPS Y11, Y10, Y10
+	VADDPS Y10, Y8, Y0
+	HREDUCE256(VADDPS)
+	VMOVSS X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func smExpSumAVX2(dst, x []float32, m float32) float32
+// As smExpSumAVX512.
+TEXT ·smExpSumAVX2(SB), NOSPLIT, $0-60
+	MOVQ dst_base+0(FP), DI
+	MOVQ x_base+24(FP), SI
+	MOVQ x_len+32(FP), CX
+	VBROADCASTSS m+48(FP), Y12
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+loop32:
+	CMPQ CX, $32
+	JB   loop8
+	VMOVUPS 0(SI), Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VMOVUPS Y3, 0(DI)
+	VADDPS Y3, Y8, Y8
+	VMOVUPS 32(SI), Y4
+	VSUBPS Y12, Y4, Y4
+	VEXP256(Y4, Y5, Y6, Y7)
+	VMOVUPS Y7, 32(DI)
+	VADDPS Y7, Y9, Y9
+	VMOVUPS 64(SI), Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VMOVUPS Y3, 64(DI)
+	VADDPS Y3, Y10, Y10
+	VMOVUPS 96(SI), Y4
+	VSUBPS Y12, Y4, Y4
+	VEXP256(Y4, Y5, Y6, Y7)
+	VMOVUPS Y7, 96(DI)
+	VADDPS Y7, Y11, Y11
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  loop32
+
+loop8:
+	CMPQ CX, $8
+	JB   tail
+	VMOVUPS (SI), Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VMOVUPS Y3, (DI)
+	VADDPS Y3, Y8, Y8
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  loop8
+
+tail:
+	TESTQ CX, CX
+	JZ    reduce
+	MASK256(CX, Y13)
+	VMASKMOVPS (SI), Y13, Y0
+	VSUBPS Y12, Y0, Y0
+	VEXP256(Y0, Y1, Y2, Y3)
+	VMASKMOVPS Y3, Y13, (DI)
+	VANDPS Y13, Y3, Y3
+	VADDPS Y3, Y9, Y9
+
+reduce:
+	VADDPS Y9, Y8, Y8
+	VADDPS Y11, Y10, Y10
+	VADDPS Y10, Y8, Y0
+	HREDUCE256(VADDPS)
+	VMOVSS X0, ret+56(FP)
+	VZEROUPPER
+	RET
+
+// func smSubAVX512(dst, x []float32, c float32)
+// Sets dst[i] = x[i] − c.
+TEXT ·smSubAVX512(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	VBROADCASTSS c+48(FP), Z1
+loop64:
+	CMPQ CX, $64
+	JB   loop16
+	VMOVUPS 0(SI), Z2
+	VSUBPS Z1, Z2, Z2
+	VMOVUPS 64(SI), Z3
+	VSUBPS Z1, Z3, Z3
+	VMOVUPS 128(SI), Z4
+	VSUBPS Z1, Z4, Z4
+	VMOVUPS 192(SI), Z5
+	VSUBPS Z1, Z5, Z5
+	VMOVUPS Z2, 0(DI)
+	VMOVUPS Z3, 64(DI)
+	VMOVUPS Z4, 128(DI)
+	VMOVUPS Z5, 192(DI)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JB   tail
+	VMOVUPS (SI), Z2
+	VSUBPS Z1, Z2, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  loop16
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	MASK512(CX)
+	VMOVUPS.Z (SI), K1, Z2
+	VSUBPS Z1, Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func smScaleAVX512(dst []float32, c float32)
+// Sets dst[i] = dst[i]·c.
+TEXT ·smScaleAVX512(SB), NOSPLIT, $0-28
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ DI, SI
+	VBROADCASTSS c+24(FP), Z1
+loop64:
+	CMPQ CX, $64
+	JB   loop16
+	VMOVUPS 0(SI), Z2
+	VMULPS Z1, Z2, Z2
+	VMOVUPS 64(SI), Z3
+	VMULPS Z1, Z3, Z3
+	VMOVUPS 128(SI), Z4
+	VMULPS Z1, Z4, Z4
+	VMOVUPS 192(SI), Z5
+	VMULPS Z1, Z5, Z5
+	VMOVUPS Z2, 0(DI)
+	VMOVUPS Z3, 64(DI)
+	VMOVUPS Z4, 128(DI)
+	VMOVUPS Z5, 192(DI)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JB   tail
+	VMOVUPS (SI), Z2
+	VMULPS Z1, Z2, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  loop16
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	MASK512(CX)
+	VMOVUPS.Z (SI), K1, Z2
+	VMULPS Z1, Z2, Z2
+	VMOVUPS Z2, K1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func smSubAVX2(dst, x []float32, c float32)
+// Sets dst[i] = x[i] − c.
+TEXT ·smSubAVX2(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	VBROADCASTSS c+48(FP), Y1
+loop32:
+	CMPQ CX, $32
+	JB   loop8
+	VMOVUPS 0(SI), Y2
+	VSUBPS Y1, Y2, Y2
+	VMOVUPS 32(SI), Y3
+	VSUBPS Y1, Y3, Y3
+	VMOVUPS 64(SI), Y4
+	VSUBPS Y1, Y4, Y4
+	VMOVUPS 96(SI), Y5
+	VSUBPS Y1, Y5, Y5
+	VMOVUPS Y2, 0(DI)
+	VMOVUPS Y3, 32(DI)
+	VMOVUPS Y4, 64(DI)
+	VMOVUPS Y5, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  loop32
+
+loop8:
+	CMPQ CX, $8
+	JB   tail
+	VMOVUPS (SI), Y2
+	VSUBPS Y1, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  loop8
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	MASK256(CX, Y15)
+	VMASKMOVPS (SI), Y15, Y2
+	VSUBPS Y1, Y2, Y2
+	VMASKMOVPS Y2, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func smScaleAVX2(dst []float32, c float32)
+// Sets dst[i] = dst[i]·c.
+TEXT ·smScaleAVX2(SB), NOSPLIT, $0-28
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ DI, SI
+	VBROADCASTSS c+24(FP), Y1
+loop32:
+	CMPQ CX, $32
+	JB   loop8
+	VMOVUPS 0(SI), Y2
+	VMULPS Y1, Y2, Y2
+	VMOVUPS 32(SI), Y3
+	VMULPS Y1, Y3, Y3
+	VMOVUPS 64(SI), Y4
+	VMULPS Y1, Y4, Y4
+	VMOVUPS 96(SI), Y5
+	VMULPS Y1, Y5, Y5
+	VMOVUPS Y2, 0(DI)
+	VMOVUPS Y3, 32(DI)
+	VMOVUPS Y4, 64(DI)
+	VMOVUPS Y5, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  loop32
+
+loop8:
+	CMPQ CX, $8
+	JB   tail
+	VMOVUPS (SI), Y2
+	VMULPS Y1, Y2, Y2
+	VMOVUPS Y2, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  loop8
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	MASK256(CX, Y15)
+	VMASKMOVPS (SI), Y15, Y2
+	VMULPS Y1, Y2, Y2
+	VMASKMOVPS Y2, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
