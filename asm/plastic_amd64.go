@@ -2,27 +2,156 @@
 
 package asm
 
-// Temporary: forwards to the generic reference until the assembly lands.
+import "github.com/neuromod-go/neuromod/internal/cpu"
 
-func plasticRead(p, h, alpha, hebb []float32) { plasticReadGeneric(p, h, alpha, hebb) }
-func plasticReadPerNeuron(p, h, alpha, hebb []float32) {
-	plasticReadPerNeuronGeneric(p, h, alpha, hebb)
+// avx512Rows are the AVX-512 row primitives; their loops cover every length
+// with masked tails.
+var avx512Rows = plasticRows{
+	mulAdd: plasticMulAddRowAVX512, readBack: plasticReadBackRowAVX512, mod: plasticModRowAVX512,
+	hebb: plasticHebbRowAVX512, hebbBack: plasticHebbBackRowAVX512, modBack: plasticModBackRowAVX512,
+	retro: plasticRetroRowAVX512, retroBack: plasticRetroBackRowAVX512,
 }
-func plasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
+
+// avx2Rows are the AVX2 row primitives; each runs its assembly on the largest
+// multiple of 8 columns and the Go primitive on the rest.
+var avx2Rows = plasticRows{
+	mulAdd: func(p, x, y []float32, s float32) {
+		v := len(p) &^ 7
+		plasticMulAddRowAVX2(p[:v], x, y, s)
+		rowMulAddGo(p[v:], x[v:], y[v:], s)
+	},
+	readBack: func(dA, dW, a, w, da []float32, hi float32) float32 {
+		v := len(dA) &^ 7
+		s := plasticReadBackRowAVX2(dA[:v], dW, a, w, da, hi)
+		return s + rowReadBackGo(dA[v:], dW[v:], a[v:], w[v:], da[v:], hi)
+	},
+	mod: func(M, scale, bias []float32, m float32) {
+		v := len(M) &^ 7
+		plasticModRowAVX2(M[:v], scale, bias, m)
+		rowModGo(M[v:], scale[v:], bias[v:], m)
+	},
+	hebb: func(w, post, M []float32, x, clip float32) {
+		v := len(w) &^ 7
+		plasticHebbRowAVX2(w[:v], post, M, x, clip)
+		rowHebbGo(w[v:], post[v:], M[v:], x, clip)
+	},
+	hebbBack: func(dW, dpost, dM, w, post, M []float32, x, clip float32) float32 {
+		v := len(dW) &^ 7
+		s := plasticHebbBackRowAVX2(dW[:v], dpost, dM, w, post, M, x, clip)
+		return s + rowHebbBackGo(dW[v:], dpost[v:], dM[v:], w[v:], post[v:], M[v:], x, clip)
+	},
+	modBack: func(dscale, dbias, dM, scale []float32, m float32) float32 {
+		v := len(dscale) &^ 7
+		db := dbias
+		if len(db) > 0 {
+			db = dbias[v:]
+		}
+		s := plasticModBackRowAVX2(dscale[:v], dbias, dM, scale, m)
+		return s + rowModBackGo(dscale[v:], db, dM[v:], scale[v:], m)
+	},
+	retro: func(w, e, post, M, eta []float32, x, clip float32) {
+		v := len(w) &^ 7
+		plasticRetroRowAVX2(w[:v], e, post, M, eta, x, clip)
+		rowRetroGo(w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	},
+	retroBack: func(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32 {
+		v := len(dW) &^ 7
+		s := plasticRetroBackRowAVX2(dW[:v], dE, dpost, dM, deta, w, e, post, M, eta, x, clip)
+		return s + rowRetroBackGo(dW[v:], dE[v:], dpost[v:], dM[v:], deta[v:], w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	},
 }
-func plasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
+
+// plasticRowsFor returns the row primitives of the active level, or nil for
+// the generic references.
+func plasticRowsFor() *plasticRows {
+	switch cpu.Active() {
+	case cpu.AVX512:
+		return &avx512Rows
+	case cpu.AVX2:
+		return &avx2Rows
+	}
+	return nil
 }
-func hebbUpdate(hebb, pre, post, scale, bias []float32, m, clip float32) {
-	hebbUpdateGeneric(hebb, pre, post, scale, bias, m, clip)
-}
-func hebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
-	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
-}
-func retroUpdate(hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
-	retroUpdateGeneric(hebb, elig, pre, post, scale, bias, eta, m, clip)
-}
-func retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
-	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
-}
+
+// Assembly row primitives (plastic_amd64.s); each implements the Go
+// primitive named in its comment, the AVX2 ones on a multiple of 8 columns.
+
+// plasticMulAddRowAVX512 is rowMulAddGo.
+//
+//go:noescape
+func plasticMulAddRowAVX512(p, x, y []float32, s float32)
+
+// plasticReadBackRowAVX512 is rowReadBackGo.
+//
+//go:noescape
+func plasticReadBackRowAVX512(dA, dW, a, w, da []float32, hi float32) float32
+
+// plasticModRowAVX512 is rowModGo.
+//
+//go:noescape
+func plasticModRowAVX512(M, scale, bias []float32, m float32)
+
+// plasticHebbRowAVX512 is rowHebbGo.
+//
+//go:noescape
+func plasticHebbRowAVX512(w, post, M []float32, x, clip float32)
+
+// plasticHebbBackRowAVX512 is rowHebbBackGo.
+//
+//go:noescape
+func plasticHebbBackRowAVX512(dW, dpost, dM, w, post, M []float32, x, clip float32) float32
+
+// plasticModBackRowAVX512 is rowModBackGo.
+//
+//go:noescape
+func plasticModBackRowAVX512(dscale, dbias, dM, scale []float32, m float32) float32
+
+// plasticRetroRowAVX512 is rowRetroGo.
+//
+//go:noescape
+func plasticRetroRowAVX512(w, e, post, M, eta []float32, x, clip float32)
+
+// plasticRetroBackRowAVX512 is rowRetroBackGo.
+//
+//go:noescape
+func plasticRetroBackRowAVX512(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
+
+// plasticMulAddRowAVX2 is rowMulAddGo for len(p) a multiple of 8.
+//
+//go:noescape
+func plasticMulAddRowAVX2(p, x, y []float32, s float32)
+
+// plasticReadBackRowAVX2 is rowReadBackGo for len(dA) a multiple of 8.
+//
+//go:noescape
+func plasticReadBackRowAVX2(dA, dW, a, w, da []float32, hi float32) float32
+
+// plasticModRowAVX2 is rowModGo for len(M) a multiple of 8.
+//
+//go:noescape
+func plasticModRowAVX2(M, scale, bias []float32, m float32)
+
+// plasticHebbRowAVX2 is rowHebbGo for len(w) a multiple of 8.
+//
+//go:noescape
+func plasticHebbRowAVX2(w, post, M []float32, x, clip float32)
+
+// plasticHebbBackRowAVX2 is rowHebbBackGo for len(dW) a multiple of 8.
+//
+//go:noescape
+func plasticHebbBackRowAVX2(dW, dpost, dM, w, post, M []float32, x, clip float32) float32
+
+// plasticModBackRowAVX2 is rowModBackGo for len(dscale) a multiple of 8.
+//
+//go:noescape
+func plasticModBackRowAVX2(dscale, dbias, dM, scale []float32, m float32) float32
+
+// plasticRetroRowAVX2 is rowRetroGo for len(w) a multiple of 8.
+//
+//go:noescape
+func plasticRetroRowAVX2(w, e, post, M, eta []float32, x, clip float32)
+
+// plasticRetroBackRowAVX2 is rowRetroBackGo for len(dW) a multiple of 8.
+//
+//go:noescape
+func plasticRetroBackRowAVX2(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32

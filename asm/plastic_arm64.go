@@ -2,27 +2,6 @@
 
 package asm
 
-// Temporary: forwards to the generic reference until the assembly lands.
-
-func plasticRead(p, h, alpha, hebb []float32) { plasticReadGeneric(p, h, alpha, hebb) }
-func plasticReadPerNeuron(p, h, alpha, hebb []float32) {
-	plasticReadPerNeuronGeneric(p, h, alpha, hebb)
-}
-func plasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
-}
-func plasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
-}
-func hebbUpdate(hebb, pre, post, scale, bias []float32, m, clip float32) {
-	hebbUpdateGeneric(hebb, pre, post, scale, bias, m, clip)
-}
-func hebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
-	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
-}
-func retroUpdate(hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
-	retroUpdateGeneric(hebb, elig, pre, post, scale, bias, eta, m, clip)
-}
-func retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
-	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
-}
+// plasticRowsFor returns the row primitives of the active level, or nil for
+// the generic references. (NEON primitives: not yet.)
+func plasticRowsFor() *plasticRows { return nil }
