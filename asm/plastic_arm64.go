@@ -2,6 +2,105 @@
 
 package asm
 
+import "github.com/neuromod-go/neuromod/internal/cpu"
+
+// neonRows are the NEON row primitives; each runs its assembly on the
+// largest multiple of 4 columns and the Go primitive on the rest.
+var neonRows = plasticRows{
+	mulAdd: func(p, x, y []float32, s float32) {
+		v := len(p) &^ 3
+		plasticMulAddRowNEON(p[:v], x, y, s)
+		rowMulAddGo(p[v:], x[v:], y[v:], s)
+	},
+	readBack: func(dA, dW, a, w, da []float32, hi float32) float32 {
+		v := len(dA) &^ 3
+		s := plasticReadBackRowNEON(dA[:v], dW, a, w, da, hi)
+		return s + rowReadBackGo(dA[v:], dW[v:], a[v:], w[v:], da[v:], hi)
+	},
+	mod: func(M, scale, bias []float32, m float32) {
+		v := len(M) &^ 3
+		plasticModRowNEON(M[:v], scale, bias, m)
+		rowModGo(M[v:], scale[v:], bias[v:], m)
+	},
+	hebb: func(w, post, M []float32, x, clip float32) {
+		v := len(w) &^ 3
+		plasticHebbRowNEON(w[:v], post, M, x, clip)
+		rowHebbGo(w[v:], post[v:], M[v:], x, clip)
+	},
+	hebbBack: func(dW, dpost, dM, w, post, M []float32, x, clip float32) float32 {
+		v := len(dW) &^ 3
+		s := plasticHebbBackRowNEON(dW[:v], dpost, dM, w, post, M, x, clip)
+		return s + rowHebbBackGo(dW[v:], dpost[v:], dM[v:], w[v:], post[v:], M[v:], x, clip)
+	},
+	modBack: func(dscale, dbias, dM, scale []float32, m float32) float32 {
+		v := len(dscale) &^ 3
+		db := dbias
+		if len(db) > 0 {
+			db = dbias[v:]
+		}
+		s := plasticModBackRowNEON(dscale[:v], dbias, dM, scale, m)
+		return s + rowModBackGo(dscale[v:], db, dM[v:], scale[v:], m)
+	},
+	retro: func(w, e, post, M, eta []float32, x, clip float32) {
+		v := len(w) &^ 3
+		plasticRetroRowNEON(w[:v], e, post, M, eta, x, clip)
+		rowRetroGo(w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	},
+	retroBack: func(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32 {
+		v := len(dW) &^ 3
+		s := plasticRetroBackRowNEON(dW[:v], dE, dpost, dM, deta, w, e, post, M, eta, x, clip)
+		return s + rowRetroBackGo(dW[v:], dE[v:], dpost[v:], dM[v:], deta[v:], w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	},
+}
+
 // plasticRowsFor returns the row primitives of the active level, or nil for
-// the generic references. (NEON primitives: not yet.)
-func plasticRowsFor() *plasticRows { return nil }
+// the generic references.
+func plasticRowsFor() *plasticRows {
+	if cpu.Active() == cpu.NEON {
+		return &neonRows
+	}
+	return nil
+}
+
+// Assembly row primitives (plastic_arm64.s); each implements the Go
+// primitive named in its comment on a multiple of 4 columns.
+
+// plasticMulAddRowNEON is rowMulAddGo.
+//
+//go:noescape
+func plasticMulAddRowNEON(p, x, y []float32, s float32)
+
+// plasticReadBackRowNEON is rowReadBackGo.
+//
+//go:noescape
+func plasticReadBackRowNEON(dA, dW, a, w, da []float32, hi float32) float32
+
+// plasticModRowNEON is rowModGo.
+//
+//go:noescape
+func plasticModRowNEON(M, scale, bias []float32, m float32)
+
+// plasticHebbRowNEON is rowHebbGo.
+//
+//go:noescape
+func plasticHebbRowNEON(w, post, M []float32, x, clip float32)
+
+// plasticHebbBackRowNEON is rowHebbBackGo.
+//
+//go:noescape
+func plasticHebbBackRowNEON(dW, dpost, dM, w, post, M []float32, x, clip float32) float32
+
+// plasticModBackRowNEON is rowModBackGo.
+//
+//go:noescape
+func plasticModBackRowNEON(dscale, dbias, dM, scale []float32, m float32) float32
+
+// plasticRetroRowNEON is rowRetroGo.
+//
+//go:noescape
+func plasticRetroRowNEON(w, e, post, M, eta []float32, x, clip float32)
+
+// plasticRetroBackRowNEON is rowRetroBackGo.
+//
+//go:noescape
+func plasticRetroBackRowNEON(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
