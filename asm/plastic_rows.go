@@ -1,5 +1,7 @@
 package asm
 
+import "sync"
+
 // The vector plastic-trace kernels are built from row primitives: short
 // loops over j (one row segment of the n×n matrices) with the row's
 // pre-synaptic value as a scalar, so the assembly stays small and every
@@ -13,9 +15,15 @@ package asm
 // AVX2 and NEON ones run their vector loop on a multiple of the vector width
 // and leave the remaining tail to the Go primitive.
 
-// plasticBlock is the column block of the update drivers: the M, dM and η
-// buffers live on the stack (3 KiB).
+// plasticBlock is the column block of the update drivers.
 const plasticBlock = 256
+
+// plasticScratch holds a driver's block buffers for M, dM, η and dη. They
+// come from a pool rather than the stack: passed to primitives through
+// function values, stack arrays would escape and be allocated on every call.
+type plasticScratch struct{ m, dm, e, de [plasticBlock]float32 }
+
+var plasticScratchPool = sync.Pool{New: func() any { return new(plasticScratch) }}
 
 // plasticRows is one level's set of row primitives; all slices of a call
 // have the length of the first.
@@ -220,7 +228,9 @@ func perRow(n, ls int) bool { return ls == n*n && n > 1 }
 
 func rowsHebbUpdate(k *plasticRows, hebb, pre, post, scale, bias []float32, m, clip float32) {
 	n := len(pre)
-	var mbuf [plasticBlock]float32
+	sc := plasticScratchPool.Get().(*plasticScratch)
+	defer plasticScratchPool.Put(sc)
+	mbuf := &sc.m
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
@@ -267,7 +277,9 @@ func modGrad(k *plasticRows, dM, dscale, dbias, scale []float32, n, i, j0 int, m
 
 func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
 	n := len(pre)
-	var mbuf, dmbuf [plasticBlock]float32
+	sc := plasticScratchPool.Get().(*plasticScratch)
+	defer plasticScratchPool.Put(sc)
+	mbuf, dmbuf := &sc.m, &sc.dm
 	var dm float32
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
@@ -288,7 +300,9 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 
 func rowsRetroUpdate(k *plasticRows, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
 	n := len(pre)
-	var mbuf, ebuf [plasticBlock]float32
+	sc := plasticScratchPool.Get().(*plasticScratch)
+	defer plasticScratchPool.Put(sc)
+	mbuf, ebuf := &sc.m, &sc.e
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
@@ -318,7 +332,9 @@ func etaBlock(buf, eta []float32) []float32 {
 
 func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	n := len(pre)
-	var mbuf, dmbuf, ebuf, debuf [plasticBlock]float32
+	sc := plasticScratchPool.Get().(*plasticScratch)
+	defer plasticScratchPool.Put(sc)
+	mbuf, dmbuf, ebuf, debuf := &sc.m, &sc.dm, &sc.e, &sc.de
 	var dm float32
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)

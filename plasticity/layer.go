@@ -219,31 +219,17 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
 		last := min(first+k, steps) // the chunk is steps first … last−1
 		// Replay the chunk's trace updates from its checkpoint, exactly as
-		// Forward did them: hebbAt(t) is the trace entering step t.
-		ck := first / k
-		hebbAt := func(t int) []float32 {
-			if t == first {
-				return l.ckHebb[ck*bhh : (ck+1)*bhh]
-			}
-			return l.recHebb[(t-first-1)*bhh : (t-first)*bhh]
-		}
-		eligAt := func(t int) []float32 {
-			if !retro {
-				return nil
-			}
-			if t == first {
-				return l.ckE[ck*bhh : (ck+1)*bhh]
-			}
-			return l.recE[(t-first-1)*bhh : (t-first)*bhh]
-		}
+		// Forward did them.
 		for t := first + 1; t < last; t++ {
-			copy(hebbAt(t), hebbAt(t-1))
-			copy(eligAt(t), eligAt(t-1))
-			l.traceStep(t-1, hebbAt(t), eligAt(t))
+			hebb, elig := l.tracesAt(first, t)
+			hPrev, ePrev := l.tracesAt(first, t-1)
+			copy(hebb, hPrev)
+			copy(elig, ePrev)
+			l.traceStep(t-1, hebb, elig)
 		}
 
 		for t := last - 1; t >= first; t-- {
-			hebb, elig := hebbAt(t), eligAt(t)
+			hebb, elig := l.tracesAt(first, t)
 			hPrev, cPrev := l.hs[t*bh:(t+1)*bh], l.cs[t*bh:(t+1)*bh]
 			hNew, cNew := l.hs[(t+1)*bh:(t+2)*bh], l.cs[(t+1)*bh:(t+2)*bh]
 			gates := l.acts[t*4*bh : (t+1)*4*bh]
@@ -316,6 +302,27 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	for i, v := range l.dAlpha {
 		g.Alpha[i] += v / c.AGDiv
 	}
+}
+
+// tracesAt returns the traces entering step t during Backward's replay of
+// the chunk that starts at step first: the checkpoint itself for t = first,
+// else the replay buffer. elig is nil unless the variant is Retro.
+func (l *Layer) tracesAt(first, t int) (hebb, elig []float32) {
+	bhh := l.batch * l.P.Config.Hidden * l.P.Config.Hidden
+	if t == first {
+		ck := first / l.k
+		hebb = l.ckHebb[ck*bhh : (ck+1)*bhh]
+		if l.P.Config.Variant == Retro {
+			elig = l.ckE[ck*bhh : (ck+1)*bhh]
+		}
+		return hebb, elig
+	}
+	r := t - first - 1
+	hebb = l.recHebb[r*bhh : (r+1)*bhh]
+	if l.P.Config.Variant == Retro {
+		elig = l.recE[r*bhh : (r+1)*bhh]
+	}
+	return hebb, elig
 }
 
 // grow returns a slice of length n, reusing x's storage when it can.
