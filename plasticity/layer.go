@@ -3,6 +3,8 @@ package plasticity
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/neuromod-go/neuromod/asm"
 	"github.com/neuromod-go/neuromod/asm/gemm"
@@ -11,14 +13,19 @@ import (
 // Layer runs one plastic LSTM layer over a BPTT segment and back. It keeps
 // what the backward pass needs from the last Forward, so one Layer serves one
 // segment at a time (one autodiff node per layer per segment). Its buffers
-// grow to the largest segment seen and are reused: Forward and Backward do
-// not allocate once warm.
+// grow to the largest segment seen and are reused; once warm, a segment
+// allocates only the workers' closures (a few per step).
 type Layer struct {
 	P *Params
 	// CheckpointEvery is k: the traces are kept every k steps and the steps
 	// in between are recomputed during Backward. 0 picks ⌈√T⌉, which about
-	// minimises checkpoints plus recompute buffer; 1 keeps every step.
+	// minimises checkpoints plus replay buffer; 1 keeps every step.
 	CheckpointEvery int
+	// Workers is the number of goroutines that share the per-sample work of
+	// a step (the samples are independent); 0 means runtime.GOMAXPROCS(0),
+	// and never more than the batch. Outputs do not depend on it; parameter
+	// gradients only through the order in which the workers' sums are added.
+	Workers int
 
 	// The record of the last Forward.
 	steps, batch, k int
@@ -28,13 +35,18 @@ type Layer struct {
 	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
 
 	// Backward scratch.
-	recHebb, recE []float32 // [k−1, B, H, H]: recomputed traces within a chunk
+	recHebb, recE []float32 // [k−1, B, H, H]: replayed traces within a chunk
 	dHebb, dE     []float32 // [B, H, H]
 	dh, dhPrev    []float32 // [B, H]
 	dht, dc, dgx  []float32 // [B, H]
-	dAlpha        []float32 // like Alpha; divided by AGDiv when added
-	dDummy        []float32 // sink for the scalar fan-out's unused scale gradient
 	dGatesT       []float32 // [4H, T·B]: dxproj transposed
+	wg            []workerGrads
+}
+
+// workerGrads are one worker's sums of the shared parameters' gradients.
+type workerGrads struct {
+	alpha, eta, modW, modB, fanW, fanB []float32
+	dummy                              []float32 // the scalar fan-out's unused scale gradient
 }
 
 // one is the scale of a scalar fan-out: M = 1·m.
@@ -60,12 +72,42 @@ func (l *Layer) modulation() (scale, bias []float32) {
 	return p.FanWeight, p.FanBias
 }
 
+// workers is the number of goroutines for a batch of b samples.
+func (l *Layer) workers(b int) int {
+	w := l.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(w, b))
+}
+
+// parallel runs f(w, s0, s1) for the workers' contiguous sample ranges
+// [s0, s1), worker 0 on the calling goroutine.
+func (l *Layer) parallel(b int, f func(w, s0, s1 int)) {
+	nw := l.workers(b)
+	if nw == 1 {
+		f(0, 0, b)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < nw; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w, w*b/nw, (w+1)*b/nw)
+		}()
+	}
+	f(0, 0, b/nw)
+	wg.Wait()
+}
+
 // Forward runs T steps on the input projections xproj ([T, B, 4H]: x·W_ihᵀ
 // + b_ih + b_hh for every step, gate order i, f, g, o), starting from st and
 // leaving the final state in st. It writes the outputs h(1…T) to hOut
 // ([T, B, H]) and records what Backward needs.
 func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
-	c := l.P.Config
+	p := l.P
+	c := p.Config
 	h, b := c.Hidden, st.Batch
 	if st.Hidden != h || len(st.H) != b*h || len(st.C) != b*h || len(st.Hebb) != b*h*h ||
 		(c.Variant == Retro) != (len(st.E) == b*h*h) {
@@ -96,79 +138,75 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	for t := 0; t < steps; t++ {
 		if t%l.k == 0 {
-			// A checkpoint: the trace entering step t.
+			// A checkpoint: the traces entering step t.
 			copy(l.ckHebb[t/l.k*bhh:], st.Hebb)
 			if c.Variant == Retro {
 				copy(l.ckE[t/l.k*bhh:], st.E)
 			}
 		}
-		l.cellStep(t, xproj[t*4*bh:(t+1)*4*bh], st.Hebb)
-		l.traceStep(t, st.Hebb, st.E)
+		// All four gates' recurrent part in one GEMM over the batch:
+		// gates = xproj + h(t−1)·W_hhᵀ.
+		gates := l.acts[t*4*bh : (t+1)*4*bh]
+		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
+		gemm.Sgemm(false, true, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, p.WeightHH, h, 1, gates, 4*h)
+		l.parallel(b, func(_, s0, s1 int) {
+			for s := s0; s < s1; s++ {
+				l.cellStep(t, s, st.Hebb)
+				l.traceStep(t, s, st.Hebb, st.E)
+			}
+		})
 	}
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
 	copy(hOut, l.hs[bh:])
 }
 
-// cellStep computes step t's gates, cell, output and modulator from h(t−1),
-// c(t−1) and the trace entering the step, and records them.
-func (l *Layer) cellStep(t int, xp, hebb []float32) {
+// cellStep finishes step t for sample s once the GEMM has filled the gates:
+// the plastic read, the cell, and the modulator; and records them.
+func (l *Layer) cellStep(t, s int, hebb []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
-	bh := b * h
-	hPrev, cPrev := l.hs[t*bh:(t+1)*bh], l.cs[t*bh:(t+1)*bh]
-	hNew, cNew := l.hs[(t+1)*bh:(t+2)*bh], l.cs[(t+1)*bh:(t+2)*bh]
-	gates := l.acts[t*4*bh : (t+1)*4*bh]
-
-	// All four gates' recurrent part in one GEMM: gates = xproj + h(t−1)·W_hhᵀ.
-	copy(gates, xp)
-	gemm.Sgemm(false, true, b, 4*h, h, 1, hPrev, h, p.WeightHH, h, 1, gates, 4*h)
-	for s := 0; s < b; s++ {
-		hp := hPrev[s*h : (s+1)*h]
-		gs := gates[s*4*h : (s+1)*4*h]
-		hb := hebb[s*h*h : (s+1)*h*h]
-		// The plastic part of the cell candidate's pre-activation.
-		if c.Alpha == PerNeuron {
-			asm.PlasticReadPerNeuron(gs[2*h:3*h], hp, p.Alpha, hb)
-		} else {
-			asm.PlasticRead(gs[2*h:3*h], hp, p.Alpha, hb)
+	bh, o := b*h, s*h
+	hp := l.hs[t*bh+o : t*bh+o+h]
+	hn := l.hs[(t+1)*bh+o : (t+1)*bh+o+h]
+	gs := l.acts[t*4*bh+4*o : t*4*bh+4*o+4*h]
+	hb := hebb[s*h*h : (s+1)*h*h]
+	// The plastic part of the cell candidate's pre-activation.
+	if c.Alpha == PerNeuron {
+		asm.PlasticReadPerNeuron(gs[2*h:3*h], hp, p.Alpha, hb)
+	} else {
+		asm.PlasticRead(gs[2*h:3*h], hp, p.Alpha, hb)
+	}
+	asm.LSTMCellForward(gs, l.cs[t*bh+o:t*bh+o+h], l.cs[(t+1)*bh+o:(t+1)*bh+o+h], hn)
+	if c.Variant.Modulated() {
+		in := hp
+		if c.ModInput == ModNewH {
+			in = hn
 		}
-		hn := hNew[s*h : (s+1)*h]
-		asm.LSTMCellForward(gs, cPrev[s*h:(s+1)*h], cNew[s*h:(s+1)*h], hn)
-		if c.Variant.Modulated() {
-			in := hp
-			if c.ModInput == ModNewH {
-				in = hn
-			}
-			z := asm.Dot(p.ModWeight, in) + p.ModBias[0]
-			l.ms[t*b+s] = float32(math.Tanh(float64(z)))
-		} else {
-			l.ms[t*b+s] = 1 // Plastic: M = η·1
-		}
+		z := asm.Dot(p.ModWeight, in) + p.ModBias[0]
+		l.ms[t*b+s] = float32(math.Tanh(float64(z)))
+	} else {
+		l.ms[t*b+s] = 1 // Plastic: M = η·1
 	}
 }
 
-// traceStep updates the traces (Hebb, and E for Retro) in place with step
-// t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the record alone —
-// so Backward can replay it bit for bit from a checkpoint.
-func (l *Layer) traceStep(t int, hebb, elig []float32) {
+// traceStep updates sample s's traces (Hebb, and E for Retro) in place with
+// step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the record
+// alone — so Backward can replay it bit for bit from a checkpoint.
+func (l *Layer) traceStep(t, s int, hebb, elig []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
 	bh, hh := b*h, h*h
-	hPrev := l.hs[t*bh : (t+1)*bh]
-	gates := l.acts[t*4*bh : (t+1)*4*bh]
+	pre := l.hs[t*bh+s*h : t*bh+(s+1)*h]
+	post := l.acts[t*4*bh+s*4*h+2*h : t*4*bh+s*4*h+3*h]
+	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
-	for s := 0; s < b; s++ {
-		pre := hPrev[s*h : (s+1)*h]
-		post := gates[s*4*h+2*h : s*4*h+3*h]
-		m := l.ms[t*b+s]
-		if c.Variant == Retro {
-			asm.RetroUpdate(hebb[s*hh:(s+1)*hh], elig[s*hh:(s+1)*hh], pre, post, scale, bias, p.Eta, m, c.Clip)
-		} else {
-			asm.HebbUpdate(hebb[s*hh:(s+1)*hh], pre, post, scale, bias, m, c.Clip)
-		}
+	if c.Variant == Retro {
+		asm.RetroUpdate(hebb[s*hh:(s+1)*hh], elig[s*hh:(s+1)*hh], pre, post, scale, bias, p.Eta, m, c.Clip)
+	} else {
+		asm.HebbUpdate(hebb[s*hh:(s+1)*hh], pre, post, scale, bias, m, c.Clip)
 	}
 }
 
@@ -187,7 +225,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	}
 	g.check()
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
-	bh, hh, bhh := b*h, h*h, b*h*h
+	bh, bhh := b*h, b*h*h
 	if len(dhOut) != steps*bh || len(dxproj) != steps*4*bh {
 		panic(fmt.Sprintf("plasticity: Backward: len(dhOut)=%d, len(dxproj)=%d for T=%d B=%d H=%d",
 			len(dhOut), len(dxproj), steps, b, h))
@@ -204,16 +242,19 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.dht = grow(l.dht, bh)
 	l.dc = zeroed(l.dc, bh)
 	l.dgx = grow(l.dgx, bh)
-	l.dAlpha = zeroed(l.dAlpha, len(p.Alpha))
-	l.dDummy = zeroed(l.dDummy, 1)
-
-	scale, bias := l.modulation()
-	dScale, dBias := g.Eta, []float32(nil)
-	if c.Variant.Modulated() {
-		dScale, dBias = g.FanWeight, g.FanBias
-		if c.FanOut == Scalar {
-			dScale = l.dDummy
-		}
+	nw := l.workers(b)
+	for len(l.wg) < nw {
+		l.wg = append(l.wg, workerGrads{})
+	}
+	for w := range l.wg[:nw] {
+		wg := &l.wg[w]
+		wg.alpha = zeroed(wg.alpha, len(p.Alpha))
+		wg.eta = zeroed(wg.eta, len(p.Eta))
+		wg.modW = zeroed(wg.modW, len(p.ModWeight))
+		wg.modB = zeroed(wg.modB, len(p.ModBias))
+		wg.fanW = zeroed(wg.fanW, len(p.FanWeight))
+		wg.fanB = zeroed(wg.fanB, len(p.FanBias))
+		wg.dummy = zeroed(wg.dummy, 1)
 	}
 
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
@@ -225,63 +266,25 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 			hPrev, ePrev := l.tracesAt(first, t-1)
 			copy(hebb, hPrev)
 			copy(elig, ePrev)
-			l.traceStep(t-1, hebb, elig)
+			l.parallel(b, func(_, s0, s1 int) {
+				for s := s0; s < s1; s++ {
+					l.traceStep(t-1, s, hebb, elig)
+				}
+			})
 		}
 
 		for t := last - 1; t >= first; t-- {
 			hebb, elig := l.tracesAt(first, t)
-			hPrev, cPrev := l.hs[t*bh:(t+1)*bh], l.cs[t*bh:(t+1)*bh]
-			hNew, cNew := l.hs[(t+1)*bh:(t+2)*bh], l.cs[(t+1)*bh:(t+2)*bh]
-			gates := l.acts[t*4*bh : (t+1)*4*bh]
 			dGates := dxproj[t*4*bh : (t+1)*4*bh]
 			// dht: the gradient of h(t), from the loss and from step t+1.
 			asm.Add(l.dht, dhOut[t*bh:(t+1)*bh], l.dh)
 			clear(l.dhPrev)
 			clear(l.dgx)
-			for s := 0; s < b; s++ {
-				sh, shh := s*h, s*hh
-				pre, post := hPrev[sh:sh+h], gates[s*4*h+2*h:s*4*h+3*h]
-				dpre, dpost := l.dhPrev[sh:sh+h], l.dgx[sh:sh+h]
-				m := l.ms[t*b+s]
-
-				// The trace update h(t−1) ⊗ g(t) → Hebb(t+1): turns dHebb
-				// (and dE) into the gradients of the traces entering step t.
-				var dm float32
-				if retro {
-					dm = asm.RetroUpdateBackward(l.dHebb[shh:shh+hh], l.dE[shh:shh+hh], dpre, dpost,
-						dScale, dBias, g.Eta, hebb[shh:shh+hh], elig[shh:shh+hh], pre, post, scale, bias, p.Eta, m, c.Clip)
-				} else {
-					dm = asm.HebbUpdateBackward(l.dHebb[shh:shh+hh], dpre, dpost, dScale, dBias,
-						hebb[shh:shh+hh], pre, post, scale, bias, m, c.Clip)
+			l.parallel(b, func(w, s0, s1 int) {
+				for s := s0; s < s1; s++ {
+					l.sampleBackward(t, s, &l.wg[w], hebb, elig, dGates)
 				}
-				if c.Variant.Modulated() {
-					// m = tanh(v·x + b_v), x = h(t−1) or h(t).
-					in, din := pre, dpre
-					if c.ModInput == ModNewH {
-						in, din = hNew[sh:sh+h], l.dht[sh:sh+h]
-					}
-					dz := dm * (1 - m*m)
-					asm.Axpy(dz, in, g.ModWeight)
-					g.ModBias[0] += dz
-					asm.Axpy(dz, p.ModWeight, din)
-				}
-
-				// The LSTM cell; then the trace path's dg joins the cell's
-				// before the tanh' of the candidate.
-				gs, dgs := gates[s*4*h:(s+1)*4*h], dGates[s*4*h:(s+1)*4*h]
-				asm.LSTMCellBackward(dgs, gs, cPrev[sh:sh+h], cNew[sh:sh+h], l.dht[sh:sh+h], l.dc[sh:sh+h])
-				ga, da := gs[2*h:3*h], dgs[2*h:3*h]
-				for j, gj := range ga {
-					da[j] += dpost[j] * (1 - gj*gj)
-				}
-
-				// The plastic read p = α ⊙ (h(t−1)·Hebb(t)).
-				if c.Alpha == PerNeuron {
-					asm.PlasticReadPerNeuronBackward(dpre, l.dAlpha, l.dHebb[shh:shh+hh], da, pre, p.Alpha, hebb[shh:shh+hh])
-				} else {
-					asm.PlasticReadBackward(dpre, l.dAlpha, l.dHebb[shh:shh+hh], da, pre, p.Alpha, hebb[shh:shh+hh])
-				}
-			}
+			})
 			// The GEMM path into h(t−1): dh(t−1) += dGates·W_hh.
 			gemm.Sgemm(false, false, b, h, 4*h, 1, dGates, 4*h, p.WeightHH, h, 1, l.dhPrev, h)
 			l.dh, l.dhPrev = l.dhPrev, l.dh
@@ -299,8 +302,88 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		}
 	}
 	gemm.Sgemm(false, false, 4*h, h, n, 1, l.dGatesT, n, l.hs[:steps*bh], h, 1, g.WeightHH, h)
-	for i, v := range l.dAlpha {
+
+	// The workers' sums, added in worker order.
+	if nw > 1 {
+		for _, wg := range l.wg[1:nw] {
+			asm.Add(l.wg[0].alpha, l.wg[0].alpha, wg.alpha)
+		}
+	}
+	for i, v := range l.wg[0].alpha {
 		g.Alpha[i] += v / c.AGDiv
+	}
+	for _, wg := range l.wg[:nw] {
+		asm.Add(g.Eta, g.Eta, wg.eta)
+		asm.Add(g.ModWeight, g.ModWeight, wg.modW)
+		asm.Add(g.ModBias, g.ModBias, wg.modB)
+		asm.Add(g.FanWeight, g.FanWeight, wg.fanW)
+		asm.Add(g.FanBias, g.FanBias, wg.fanB)
+	}
+}
+
+// sampleBackward runs step t backwards for sample s: the trace update, the
+// modulator, the cell and the plastic read. It turns l.dHebb (and l.dE) for
+// the sample from the gradients of the traces after step t into those of the
+// traces entering it, writes the sample's gate gradients into dGates, adds
+// into l.dhPrev (the gradient of h(t−1)) and l.dc, and accumulates the
+// shared parameters' gradients into wg.
+func (l *Layer) sampleBackward(t, s int, wg *workerGrads, hebb, elig, dGates []float32) {
+	p := l.P
+	c := p.Config
+	h, b := c.Hidden, l.batch
+	bh, hh := b*h, h*h
+	sh, shh := s*h, s*hh
+	pre := l.hs[t*bh+sh : t*bh+sh+h]
+	hNew := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
+	gs := l.acts[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
+	dgs := dGates[4*sh : 4*sh+4*h]
+	post := gs[2*h : 3*h]
+	dpre, dpost := l.dhPrev[sh:sh+h], l.dgx[sh:sh+h]
+	dht := l.dht[sh : sh+h]
+	dHebb := l.dHebb[shh : shh+hh]
+	m := l.ms[t*b+s]
+
+	// The trace update h(t−1) ⊗ g(t) → Hebb(t+1).
+	scale, bias := l.modulation()
+	dScale, dBias := wg.eta, []float32(nil)
+	if c.Variant.Modulated() {
+		dScale, dBias = wg.fanW, wg.fanB
+		if c.FanOut == Scalar {
+			dScale = wg.dummy
+		}
+	}
+	var dm float32
+	if c.Variant == Retro {
+		dm = asm.RetroUpdateBackward(dHebb, l.dE[shh:shh+hh], dpre, dpost, dScale, dBias, wg.eta,
+			hebb[shh:shh+hh], elig[shh:shh+hh], pre, post, scale, bias, p.Eta, m, c.Clip)
+	} else {
+		dm = asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb[shh:shh+hh], pre, post, scale, bias, m, c.Clip)
+	}
+	if c.Variant.Modulated() {
+		// m = tanh(v·x + b_v), x = h(t−1) or h(t).
+		in, din := pre, dpre
+		if c.ModInput == ModNewH {
+			in, din = hNew, dht
+		}
+		dz := dm * (1 - m*m)
+		asm.Axpy(dz, in, wg.modW)
+		wg.modB[0] += dz
+		asm.Axpy(dz, p.ModWeight, din)
+	}
+
+	// The LSTM cell; then the trace path's dg joins the cell's before the
+	// tanh' of the candidate.
+	asm.LSTMCellBackward(dgs, gs, l.cs[t*bh+sh:t*bh+sh+h], l.cs[(t+1)*bh+sh:(t+1)*bh+sh+h], dht, l.dc[sh:sh+h])
+	da := dgs[2*h : 3*h]
+	for j, gj := range post {
+		da[j] += dpost[j] * (1 - gj*gj)
+	}
+
+	// The plastic read p = α ⊙ (h(t−1)·Hebb(t)).
+	if c.Alpha == PerNeuron {
+		asm.PlasticReadPerNeuronBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb[shh:shh+hh])
+	} else {
+		asm.PlasticReadBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb[shh:shh+hh])
 	}
 }
 

@@ -569,3 +569,37 @@ func TestInit(t *testing.T) {
 		require.Equal(t, float32(0.01), v)
 	}
 }
+
+// The per-sample work split over workers: outputs, final state and dxproj
+// are bit-identical for any number of workers (the samples are independent);
+// the shared parameters' gradients differ only by the order of the workers'
+// sums (1e-6 relative).
+func TestWorkers(t *testing.T) {
+	for _, c := range gradConfigs() {
+		t.Run(configName(c), func(t *testing.T) {
+			const steps, batch = 5, 5
+			s := newSetup(c, steps, batch, 15)
+			run := func(workers int) ([]float32, *State, []float32, *Params) {
+				l := NewLayer(s.p)
+				l.Workers = workers
+				st := s.st.Clone()
+				out := make([]float32, steps*batch*c.Hidden)
+				l.Forward(out, s.xproj, st, steps)
+				dx := make([]float32, len(s.xproj))
+				g, _ := NewParams(c)
+				l.Backward(dx, s.R, g)
+				return out, st, dx, g
+			}
+			out1, st1, dx1, g1 := run(1)
+			for _, w := range []int{2, 3, 5, 8} {
+				out, st, dx, g := run(w)
+				require.Equal(t, out1, out)
+				require.Equal(t, st1, st)
+				require.Equal(t, dx1, dx)
+				for i, tn := range g1.Tensors() {
+					relClose(t, tn.Name, tn.Data, g.Tensors()[i].Data, 1e-6)
+				}
+			}
+		})
+	}
+}
