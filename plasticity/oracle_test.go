@@ -573,7 +573,8 @@ func TestInit(t *testing.T) {
 // The per-sample work split over workers: outputs, final state and dxproj
 // are bit-identical for any number of workers (the samples are independent);
 // the shared parameters' gradients differ only by the order of the workers'
-// sums (1e-6 relative).
+// sums (1e-5 relative: the sums cancel, so float32 rounding of the partial
+// sums shows at a few 1e-6 of small results).
 func TestWorkers(t *testing.T) {
 	for _, c := range gradConfigs() {
 		t.Run(configName(c), func(t *testing.T) {
@@ -597,7 +598,7 @@ func TestWorkers(t *testing.T) {
 				require.Equal(t, st1, st)
 				require.Equal(t, dx1, dx)
 				for i, tn := range g1.Tensors() {
-					relClose(t, tn.Name, tn.Data, g.Tensors()[i].Data, 1e-6)
+					relClose(t, tn.Name, tn.Data, g.Tensors()[i].Data, 1e-5)
 				}
 			}
 		})
