@@ -47,9 +47,12 @@
 //	traces:     ⌈T/k⌉·B·H²        checkpoints (twice that for Retro: Hebb and E)
 //
 // and Backward adds a replay buffer of (k−1)·B·H² and the running trace
-// gradient B·H² (each doubled for Retro). That is about (⌈T/k⌉ + k)·B·H²
-// instead of T·B·H² for a copy per step: at T = 20, k = 5, 9·B·H² instead of
-// 20·B·H² — at B = 20, H = 200 (3.2 MB per B·H²), 29 MB instead of 64 MB,
-// for one extra trace update per step in backward (cheap next to the rest
-// of the step).
+// gradient B·H² (each doubled for Retro), in a Scratch that the layers of a
+// stack can share, since their backward passes do not overlap. That is about
+// (⌈T/k⌉ + k)·B·H² instead of T·B·H² for a copy per step: at T = 20, k = 5,
+// 9·B·H² instead of 20·B·H² — at B = 20, H = 200 (3.2 MB per B·H²), 29 MB
+// instead of 64 MB — for one extra trace update per step in backward. With
+// the state's own trace, a two-layer stack sharing one Scratch holds
+// 2·(1 + ⌈T/k⌉) + k = 15 trace-sized buffers at T = 20 (48 MB at B = 20,
+// H = 200; 96 MB for Retro, which also keeps E).
 package plasticity

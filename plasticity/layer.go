@@ -34,13 +34,24 @@ type Layer struct {
 	ms              []float32 // [T, B]: the modulator outputs m
 	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
 
-	// Backward scratch.
+	// Scratch holds Backward's trace-sized buffers. Layers whose backward
+	// passes never overlap (the layers of one stack) may share one, which
+	// saves k·B·H² values per extra layer (twice that for Retro); nil gives
+	// the layer its own.
+	Scratch *Scratch
+
+	// Backward's other scratch.
+	dh, dhPrev   []float32 // [B, H]
+	dht, dc, dgx []float32 // [B, H]
+	dGatesT      []float32 // [4H, T·B]: dxproj transposed
+	wg           []workerGrads
+}
+
+// Scratch is the trace-sized working memory of Layer.Backward: the replay
+// buffer and the running trace gradients.
+type Scratch struct {
 	recHebb, recE []float32 // [k−1, B, H, H]: replayed traces within a chunk
 	dHebb, dE     []float32 // [B, H, H]
-	dh, dhPrev    []float32 // [B, H]
-	dht, dc, dgx  []float32 // [B, H]
-	dGatesT       []float32 // [4H, T·B]: dxproj transposed
-	wg            []workerGrads
 }
 
 // workerGrads are one worker's sums of the shared parameters' gradients.
@@ -231,11 +242,15 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 			len(dhOut), len(dxproj), steps, b, h))
 	}
 	retro := c.Variant == Retro
-	l.recHebb = grow(l.recHebb, (k-1)*bhh)
-	l.dHebb = zeroed(l.dHebb, bhh)
+	if l.Scratch == nil {
+		l.Scratch = new(Scratch)
+	}
+	sc := l.Scratch
+	sc.recHebb = grow(sc.recHebb, (k-1)*bhh)
+	sc.dHebb = zeroed(sc.dHebb, bhh)
 	if retro {
-		l.recE = grow(l.recE, (k-1)*bhh)
-		l.dE = zeroed(l.dE, bhh)
+		sc.recE = grow(sc.recE, (k-1)*bhh)
+		sc.dE = zeroed(sc.dE, bhh)
 	}
 	l.dh = zeroed(l.dh, bh)
 	l.dhPrev = grow(l.dhPrev, bh)
@@ -322,7 +337,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 }
 
 // sampleBackward runs step t backwards for sample s: the trace update, the
-// modulator, the cell and the plastic read. It turns l.dHebb (and l.dE) for
+// modulator, the cell and the plastic read. It turns the trace gradients for
 // the sample from the gradients of the traces after step t into those of the
 // traces entering it, writes the sample's gate gradients into dGates, adds
 // into l.dhPrev (the gradient of h(t−1)) and l.dc, and accumulates the
@@ -340,7 +355,7 @@ func (l *Layer) sampleBackward(t, s int, wg *workerGrads, hebb, elig, dGates []f
 	post := gs[2*h : 3*h]
 	dpre, dpost := l.dhPrev[sh:sh+h], l.dgx[sh:sh+h]
 	dht := l.dht[sh : sh+h]
-	dHebb := l.dHebb[shh : shh+hh]
+	dHebb := l.Scratch.dHebb[shh : shh+hh]
 	m := l.ms[t*b+s]
 
 	// The trace update h(t−1) ⊗ g(t) → Hebb(t+1).
@@ -354,7 +369,7 @@ func (l *Layer) sampleBackward(t, s int, wg *workerGrads, hebb, elig, dGates []f
 	}
 	var dm float32
 	if c.Variant == Retro {
-		dm = asm.RetroUpdateBackward(dHebb, l.dE[shh:shh+hh], dpre, dpost, dScale, dBias, wg.eta,
+		dm = asm.RetroUpdateBackward(dHebb, l.Scratch.dE[shh:shh+hh], dpre, dpost, dScale, dBias, wg.eta,
 			hebb[shh:shh+hh], elig[shh:shh+hh], pre, post, scale, bias, p.Eta, m, c.Clip)
 	} else {
 		dm = asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb[shh:shh+hh], pre, post, scale, bias, m, c.Clip)
@@ -401,9 +416,9 @@ func (l *Layer) tracesAt(first, t int) (hebb, elig []float32) {
 		return hebb, elig
 	}
 	r := t - first - 1
-	hebb = l.recHebb[r*bhh : (r+1)*bhh]
+	hebb = l.Scratch.recHebb[r*bhh : (r+1)*bhh]
 	if l.P.Config.Variant == Retro {
-		elig = l.recE[r*bhh : (r+1)*bhh]
+		elig = l.Scratch.recE[r*bhh : (r+1)*bhh]
 	}
 	return hebb, elig
 }

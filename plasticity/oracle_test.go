@@ -604,3 +604,24 @@ func TestWorkers(t *testing.T) {
 		})
 	}
 }
+
+// Two layers sharing one Scratch (as the layers of a stack may) give the
+// same results as layers with their own.
+func TestSharedScratch(t *testing.T) {
+	c := Default(Retro, 3, 4)
+	s1, s2 := newSetup(c, 6, 2, 16), newSetup(c, 6, 2, 17)
+	sc := new(Scratch)
+	for _, s := range []*setup{s1, s2, s1} {
+		l := NewLayer(s.p)
+		l.Scratch = sc
+		st := s.st.Clone()
+		out := make([]float32, len(s.R))
+		l.Forward(out, s.xproj, st, s.steps)
+		dx := make([]float32, len(s.xproj))
+		g, _ := NewParams(c)
+		l.Backward(dx, s.R, g)
+		_, _, dxF, gF := s.analytic(0)
+		require.Equal(t, dxF, dx)
+		require.Equal(t, gF, g)
+	}
+}
