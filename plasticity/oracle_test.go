@@ -625,3 +625,20 @@ func TestSharedScratch(t *testing.T) {
 		require.Equal(t, gF, g)
 	}
 }
+
+// Parameter matching against the zaremba-small baseline (4,653,200): every
+// variant's defaults and options find a hidden size within 0.5 %.
+func TestMatchHidden(t *testing.T) {
+	const V, target = 10000, 4653200
+	want := map[Variant]int{Plastic: 194, Neuromod: 192, Retro: 189}
+	for _, v := range []Variant{Plastic, Neuromod, Retro} {
+		h, n := MatchHidden(Default(v, 1, 1), V, 2, target)
+		require.Equal(t, want[v], h, "%v", v)
+		require.InDelta(t, target, n, 0.005*target)
+		t.Logf("%v: H = %d, %d parameters (%+.2f %%)", v, h, n, 100*float64(n-target)/target)
+	}
+	for _, c := range gradConfigs() {
+		_, n := MatchHidden(c, V, 2, target)
+		require.InDelta(t, target, n, 0.005*target, configName(c))
+	}
+}

@@ -198,3 +198,37 @@ func (p *Params) check() {
 		}
 	}
 }
+
+// LanguageModelParams counts the trainable parameters of the small PTB
+// language model built on layers of configuration c (c.Input and c.Hidden
+// are overridden by hidden): an embedding of size hidden, the given number of
+// plastic LSTM layers (all of input and hidden size hidden), and an untied
+// decoder with bias — V·H + layers·NumParams + H·V + V. For the baseline LSTM
+// (8H² + 8H per layer) at H = 200, V = 10000 and 2 layers it gives the
+// zaremba-small model's 4,653,200.
+func LanguageModelParams(c Config, vocab, layers, hidden int) int {
+	c.Input, c.Hidden = hidden, hidden
+	return 2*vocab*hidden + vocab + layers*c.NumParams()
+}
+
+// MatchHidden returns the hidden size whose LanguageModelParams is closest to
+// target (as the paper matched its conditions' sizes), and that count.
+func MatchHidden(c Config, vocab, layers, target int) (hidden, params int) {
+	best, bestN := 1, LanguageModelParams(c, vocab, layers, 1)
+	for h := 2; ; h++ {
+		n := LanguageModelParams(c, vocab, layers, h)
+		if abs(n-target) < abs(bestN-target) {
+			best, bestN = h, n
+		}
+		if n > target {
+			return best, bestN
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
