@@ -17,15 +17,16 @@
 // wrapper finishes the tail with the Go primitive.
 
 // AVX512_MASK sets K1 for the iteration: all lanes if rem ≥ 16, else jumps
-// to done when rem ≤ 0, else the low rem lanes. tmp1 and tmp2 are scratch.
-#define AVX512_MASK(rem, tmp1, tmp2, body, done) \
+// to done when rem ≤ 0, else the low rem lanes. tmp is scratch. (R14 and R15
+// are not used anywhere here: g, and the dynamic-linking scratch register.)
+#define AVX512_MASK(rem, tmp, body, done) \
 	CMPQ rem, $16; \
 	JGE  body; \
 	TESTQ rem, rem; \
 	JLE  done; \
-	MOVL $-1, tmp1; \
-	BZHIL rem, tmp1, tmp2; \
-	KMOVW tmp2, K1
+	MOVL $-1, tmp; \
+	BZHIL rem, tmp, tmp; \
+	KMOVW tmp, K1
 
 // HSUM512 adds the 16 lanes of Z0 into X0's lowest lane (clobbers Y15).
 #define HSUM512 \
@@ -55,7 +56,7 @@ TEXT ·plasticMulAddRowAVX512(SB), NOSPLIT, $0-76
 	KXNORW K1, K1, K1
 
 mul_loop:
-	AVX512_MASK(CX, R14, R15, mul_body, mul_done)
+	AVX512_MASK(CX, R9, mul_body, mul_done)
 
 mul_body:
 	VMOVUPS.Z (SI)(AX*4), K1, Z0
@@ -88,7 +89,7 @@ TEXT ·plasticReadBackRowAVX512(SB), NOSPLIT, $0-132
 	KXNORW K1, K1, K1
 
 rb_loop:
-	AVX512_MASK(CX, R14, R15, rb_body, rb_done)
+	AVX512_MASK(CX, R11, rb_body, rb_done)
 
 rb_body:
 	VMOVUPS.Z (R9)(AX*4), K1, Z0  // w
@@ -130,7 +131,7 @@ TEXT ·plasticModRowAVX512(SB), NOSPLIT, $0-76
 	KXNORW K1, K1, K1
 
 mod_loop:
-	AVX512_MASK(CX, R14, R15, mod_body, mod_done)
+	AVX512_MASK(CX, R9, mod_body, mod_done)
 
 mod_body:
 	VMOVUPS.Z (SI)(AX*4), K1, Z0
@@ -162,7 +163,7 @@ TEXT ·plasticHebbRowAVX512(SB), NOSPLIT, $0-80
 	KXNORW K1, K1, K1
 
 hebb_loop:
-	AVX512_MASK(CX, R14, R15, hebb_body, hebb_done)
+	AVX512_MASK(CX, R9, hebb_body, hebb_done)
 
 hebb_body:
 	VMOVUPS.Z (SI)(AX*4), K1, Z0
@@ -201,7 +202,7 @@ TEXT ·plasticHebbBackRowAVX512(SB), NOSPLIT, $0-156
 	KXNORW K1, K1, K1
 
 hb_loop:
-	AVX512_MASK(CX, R14, R15, hb_body, hb_done)
+	AVX512_MASK(CX, R13, hb_body, hb_done)
 
 hb_body:
 	VMOVUPS.Z (R10)(AX*4), K1, Z0 // post
@@ -252,7 +253,7 @@ TEXT ·plasticModBackRowAVX512(SB), NOSPLIT, $0-108
 	KXNORW K1, K1, K1
 
 mb_loop:
-	AVX512_MASK(CX, R14, R15, mb_body, mb_done)
+	AVX512_MASK(CX, R10, mb_body, mb_done)
 
 mb_body:
 	VMOVUPS.Z (R8)(AX*4), K1, Z0  // dM
@@ -300,7 +301,7 @@ TEXT ·plasticRetroRowAVX512(SB), NOSPLIT, $0-128
 	KXNORW K1, K1, K1
 
 rt_loop:
-	AVX512_MASK(CX, R14, R15, rt_body, rt_done)
+	AVX512_MASK(CX, R11, rt_body, rt_done)
 
 rt_body:
 	VMOVUPS.Z (SI)(AX*4), K1, Z0  // e
@@ -340,19 +341,22 @@ TEXT ·plasticRetroBackRowAVX512(SB), NOSPLIT, $0-252
 	MOVQ e_base+144(FP), R12
 	MOVQ post_base+168(FP), R13
 	MOVQ M_base+192(FP), BX
-	MOVQ eta_base+216(FP), DX
 	VBROADCASTSS x+240(FP), Z8
 	VBROADCASTSS clip+244(FP), Z10
-	MOVL $0x7fffffff, R14
-	VPBROADCASTD R14, Z11         // |·| mask
-	MOVL $0x3f800000, R14
-	VPBROADCASTD R14, Z12         // 1.0
+	MOVL $0x7fffffff, DX
+	VPBROADCASTD DX, Z11          // |·| mask
+	MOVL $0x3f800000, DX
+	VPBROADCASTD DX, Z12          // 1.0
+	MOVQ eta_base+216(FP), DX
 	VXORPS Z9, Z9, Z9             // Σ
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
 rtb_loop:
-	AVX512_MASK(CX, R14, R15, rtb_body, rtb_done)
+	// Every register is taken: the tail's mask borrows DX (&eta) and
+	// reloads it, the pointers being indexed rather than advanced.
+	AVX512_MASK(CX, DX, rtb_body, rtb_done)
+	MOVQ eta_base+216(FP), DX
 
 rtb_body:
 	VMOVUPS.Z (R12)(AX*4), K1, Z0 // e
@@ -686,15 +690,15 @@ TEXT ·plasticRetroBackRowAVX2(SB), NOSPLIT, $0-252
 	MOVQ e_base+144(FP), R12
 	MOVQ post_base+168(FP), R13
 	MOVQ M_base+192(FP), BX
-	MOVQ eta_base+216(FP), DX
 	VBROADCASTSS x+240(FP), Y8
 	VBROADCASTSS clip+244(FP), Y10
-	MOVL $0x7fffffff, R14
-	MOVQ R14, X11
+	MOVL $0x7fffffff, DX
+	MOVQ DX, X11
 	VPBROADCASTD X11, Y11         // |·| mask
-	MOVL $0x3f800000, R14
-	MOVQ R14, X12
+	MOVL $0x3f800000, DX
+	MOVQ DX, X12
 	VPBROADCASTD X12, Y12         // 1.0
+	MOVQ eta_base+216(FP), DX
 	VXORPS Y9, Y9, Y9             // Σ
 	XORQ AX, AX
 	SHRQ $3, CX
