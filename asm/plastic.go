@@ -91,23 +91,25 @@ func PlasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float3
 }
 
 // HebbUpdate applies one step of (neuro)modulated Hebbian plasticity with a
-// hard clip, in one pass: Hebb[i][j] = clamp(Hebb[i][j] + M[i][j]·pre[i]·post[j],
+// hard clip, in one pass: dst[i][j] = clamp(Hebb[i][j] + M[i][j]·pre[i]·post[j],
 // −clip, clip), with M as described above. len(pre) = len(post) = n,
-// len(hebb) = n·n. The clip keeps NaN (a NaN never compares).
+// len(hebb) = len(dst) = n·n; dst may be hebb itself (an update in place) —
+// writing elsewhere saves a copy when the old trace must be kept. The clip
+// keeps NaN (a NaN never compares).
 //
 //	for i := 0; i < n; i++ {
 //		for j := 0; j < n; j++ {
 //			M := scale[k]*m + bias[k]  // k per the shape of scale; bias 0 if absent
 //			u := hebb[i*n+j] + M*(pre[i]*post[j])
-//			hebb[i*n+j] = min(max(u, -clip), clip)
+//			dst[i*n+j] = min(max(u, -clip), clip)
 //		}
 //	}
-func HebbUpdate(hebb, pre, post, scale, bias []float32, m, clip float32) {
+func HebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 	n := len(pre)
 	checkLen("HebbUpdate", n, len(post))
-	checkSquare("HebbUpdate", n, len(hebb))
+	checkSquare("HebbUpdate", n, len(hebb), len(dst))
 	checkMod("HebbUpdate", n, len(scale), len(bias))
-	hebbUpdate(hebb, pre, post, scale, bias, m, clip)
+	hebbUpdate(dst, hebb, pre, post, scale, bias, m, clip)
 }
 
 // HebbUpdateBackward is the backward pass of HebbUpdate. hebb is the trace
@@ -144,26 +146,27 @@ func HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scal
 }
 
 // RetroUpdate is one step of retroactive neuromodulation (spec §1.4, the
-// code's order): first Hebb = clamp(Hebb + M⊙E, −clip, clip) with the old
-// eligibility trace E, then E = (1−η)⊙E + η⊙(pre⊗post). len(eta) is n·n (one
-// η per connection) or 1.
+// code's order): first Hebb' = clamp(Hebb + M⊙E, −clip, clip) with the old
+// eligibility trace E, then E' = (1−η)⊙E + η⊙(pre⊗post), written to dstHebb
+// and dstElig (which may be hebb and elig themselves). len(eta) is n·n (one η
+// per connection) or 1.
 //
 //	for i := 0; i < n; i++ {
 //		for j := 0; j < n; j++ {
 //			M := scale[k]*m + bias[k]
 //			e := elig[i*n+j]
-//			hebb[i*n+j] = min(max(hebb[i*n+j]+M*e, -clip), clip)
+//			dstHebb[i*n+j] = min(max(hebb[i*n+j]+M*e, -clip), clip)
 //			et := eta[l]  // l = i*n+j, or 0
-//			elig[i*n+j] = (1-et)*e + et*(pre[i]*post[j])
+//			dstElig[i*n+j] = (1-et)*e + et*(pre[i]*post[j])
 //		}
 //	}
-func RetroUpdate(hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+func RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
 	n := len(pre)
 	checkLen("RetroUpdate", n, len(post))
-	checkSquare("RetroUpdate", n, len(hebb), len(elig))
+	checkSquare("RetroUpdate", n, len(hebb), len(elig), len(dstHebb), len(dstElig))
 	checkMod("RetroUpdate", n, len(scale), len(bias))
 	checkEta("RetroUpdate", n, len(eta))
-	retroUpdate(hebb, elig, pre, post, scale, bias, eta, m, clip)
+	retroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
 
 // RetroUpdateBackward is the backward pass of RetroUpdate. hebb and elig are

@@ -30,10 +30,10 @@ var avx2Rows = plasticRows{
 		plasticModRowAVX2(M[:v], scale, bias, m)
 		rowModGo(M[v:], scale[v:], bias[v:], m)
 	},
-	hebb: func(w, post, M []float32, x, clip float32) {
-		v := len(w) &^ 7
-		plasticHebbRowAVX2(w[:v], post, M, x, clip)
-		rowHebbGo(w[v:], post[v:], M[v:], x, clip)
+	hebb: func(dst, w, post, M []float32, x, clip float32) {
+		v := len(dst) &^ 7
+		plasticHebbRowAVX2(dst[:v], w, post, M, x, clip)
+		rowHebbGo(dst[v:], w[v:], post[v:], M[v:], x, clip)
 	},
 	hebbBack: func(dW, dpost, dM, w, post, M []float32, x, clip float32) float32 {
 		v := len(dW) &^ 7
@@ -49,10 +49,10 @@ var avx2Rows = plasticRows{
 		s := plasticModBackRowAVX2(dscale[:v], dbias, dM, scale, m)
 		return s + rowModBackGo(dscale[v:], db, dM[v:], scale[v:], m)
 	},
-	retro: func(w, e, post, M, eta []float32, x, clip float32) {
-		v := len(w) &^ 7
-		plasticRetroRowAVX2(w[:v], e, post, M, eta, x, clip)
-		rowRetroGo(w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	retro: func(dw, de, w, e, post, M, eta []float32, x, clip float32) {
+		v := len(dw) &^ 7
+		plasticRetroRowAVX2(dw[:v], de, w, e, post, M, eta, x, clip)
+		rowRetroGo(dw[v:], de[v:], w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
 	},
 	retroBack: func(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32 {
 		v := len(dW) &^ 7
@@ -94,7 +94,7 @@ func plasticModRowAVX512(M, scale, bias []float32, m float32)
 // plasticHebbRowAVX512 is rowHebbGo.
 //
 //go:noescape
-func plasticHebbRowAVX512(w, post, M []float32, x, clip float32)
+func plasticHebbRowAVX512(dst, w, post, M []float32, x, clip float32)
 
 // plasticHebbBackRowAVX512 is rowHebbBackGo.
 //
@@ -109,7 +109,7 @@ func plasticModBackRowAVX512(dscale, dbias, dM, scale []float32, m float32) floa
 // plasticRetroRowAVX512 is rowRetroGo.
 //
 //go:noescape
-func plasticRetroRowAVX512(w, e, post, M, eta []float32, x, clip float32)
+func plasticRetroRowAVX512(dw, de, w, e, post, M, eta []float32, x, clip float32)
 
 // plasticRetroBackRowAVX512 is rowRetroBackGo.
 //
@@ -131,10 +131,10 @@ func plasticReadBackRowAVX2(dA, dW, a, w, da []float32, hi float32) float32
 //go:noescape
 func plasticModRowAVX2(M, scale, bias []float32, m float32)
 
-// plasticHebbRowAVX2 is rowHebbGo for len(w) a multiple of 8.
+// plasticHebbRowAVX2 is rowHebbGo for len(dst) a multiple of 8.
 //
 //go:noescape
-func plasticHebbRowAVX2(w, post, M []float32, x, clip float32)
+func plasticHebbRowAVX2(dst, w, post, M []float32, x, clip float32)
 
 // plasticHebbBackRowAVX2 is rowHebbBackGo for len(dW) a multiple of 8.
 //
@@ -146,10 +146,10 @@ func plasticHebbBackRowAVX2(dW, dpost, dM, w, post, M []float32, x, clip float32
 //go:noescape
 func plasticModBackRowAVX2(dscale, dbias, dM, scale []float32, m float32) float32
 
-// plasticRetroRowAVX2 is rowRetroGo for len(w) a multiple of 8.
+// plasticRetroRowAVX2 is rowRetroGo for len(dw) a multiple of 8.
 //
 //go:noescape
-func plasticRetroRowAVX2(w, e, post, M, eta []float32, x, clip float32)
+func plasticRetroRowAVX2(dw, de, w, e, post, M, eta []float32, x, clip float32)
 
 // plasticRetroBackRowAVX2 is rowRetroBackGo for len(dW) a multiple of 8.
 //

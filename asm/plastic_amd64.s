@@ -147,16 +147,17 @@ mod_done:
 	VZEROUPPER
 	RET
 
-// func plasticHebbRowAVX512(w, post, M []float32, x, clip float32)
-// w[j] = clip(w[j] + M[j]*(x*post[j])) — rowHebbGo. The clamp keeps NaN:
+// func plasticHebbRowAVX512(dst, w, post, M []float32, x, clip float32)
+// dst[j] = clip(w[j] + M[j]*(x*post[j])) — rowHebbGo. The clamp keeps NaN:
 // VMAXPS/VMINPS return their second source (u) when either is NaN.
-TEXT ·plasticHebbRowAVX512(SB), NOSPLIT, $0-80
-	MOVQ w_base+0(FP), DI
-	MOVQ w_len+8(FP), CX
-	MOVQ post_base+24(FP), SI
-	MOVQ M_base+48(FP), R8
-	VBROADCASTSS x+72(FP), Z8
-	VBROADCASTSS clip+76(FP), Z10
+TEXT ·plasticHebbRowAVX512(SB), NOSPLIT, $0-104
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ M_base+72(FP), R8
+	VBROADCASTSS x+96(FP), Z8
+	VBROADCASTSS clip+100(FP), Z10
 	VXORPS Z9, Z9, Z9
 	VSUBPS Z10, Z9, Z9            // −clip
 	XORQ AX, AX
@@ -174,7 +175,7 @@ hebb_body:
 	VADDPS    Z0, Z2, Z2          // u
 	VMAXPS    Z2, Z9, Z2          // max(−clip, u)
 	VMINPS    Z2, Z10, Z2         // min(clip, ·)
-	VMOVUPS   Z2, K1, (DI)(AX*4)
+	VMOVUPS   Z2, K1, (R11)(AX*4)
 	ADDQ      $16, AX
 	SUBQ      $16, CX
 	JMP       hebb_loop
@@ -282,21 +283,23 @@ mb_done:
 	VZEROUPPER
 	RET
 
-// func plasticRetroRowAVX512(w, e, post, M, eta []float32, x, clip float32)
+// func plasticRetroRowAVX512(dw, de, w, e, post, M, eta []float32, x, clip float32)
 // rowRetroGo.
-TEXT ·plasticRetroRowAVX512(SB), NOSPLIT, $0-128
-	MOVQ w_base+0(FP), DI
-	MOVQ w_len+8(FP), CX
-	MOVQ e_base+24(FP), SI
-	MOVQ post_base+48(FP), R8
-	MOVQ M_base+72(FP), R9
-	MOVQ eta_base+96(FP), R10
-	VBROADCASTSS x+120(FP), Z8
-	VBROADCASTSS clip+124(FP), Z10
+TEXT ·plasticRetroRowAVX512(SB), NOSPLIT, $0-176
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ M_base+120(FP), R9
+	MOVQ eta_base+144(FP), R10
+	VBROADCASTSS x+168(FP), Z8
+	VBROADCASTSS clip+172(FP), Z10
 	VXORPS Z9, Z9, Z9
 	VSUBPS Z10, Z9, Z9            // −clip
-	MOVL $0x3f800000, R12
-	VPBROADCASTD R12, Z11         // 1.0
+	MOVL $0x3f800000, R11
+	VPBROADCASTD R11, Z11         // 1.0
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
@@ -311,7 +314,7 @@ rt_body:
 	VADDPS    Z3, Z2, Z2
 	VMAXPS    Z2, Z9, Z2
 	VMINPS    Z2, Z10, Z2
-	VMOVUPS   Z2, K1, (DI)(AX*4)
+	VMOVUPS   Z2, K1, (R12)(AX*4)
 	VMOVUPS.Z (R8)(AX*4), K1, Z4  // post
 	VMOVUPS.Z (R10)(AX*4), K1, Z5 // eta
 	VMULPS    Z4, Z8, Z4          // d = x*post
@@ -319,7 +322,7 @@ rt_body:
 	VMULPS    Z0, Z6, Z6          // (1−eta)*e
 	VMULPS    Z4, Z5, Z4          // eta*d
 	VADDPS    Z4, Z6, Z6
-	VMOVUPS   Z6, K1, (SI)(AX*4)
+	VMOVUPS   Z6, K1, (R13)(AX*4)
 	ADDQ      $16, AX
 	SUBQ      $16, CX
 	JMP       rt_loop
@@ -502,16 +505,17 @@ mod_done_avx2:
 	VZEROUPPER
 	RET
 
-// func plasticHebbRowAVX2(w, post, M []float32, x, clip float32)
+// func plasticHebbRowAVX2(dst, w, post, M []float32, x, clip float32)
 // w[j] = clip(w[j] + M[j]*(x*post[j])) — rowHebbGo. The clamp keeps NaN:
 // VMAXPS/VMINPS return their second source (u) when either is NaN.
-TEXT ·plasticHebbRowAVX2(SB), NOSPLIT, $0-80
-	MOVQ w_base+0(FP), DI
-	MOVQ w_len+8(FP), CX
-	MOVQ post_base+24(FP), SI
-	MOVQ M_base+48(FP), R8
-	VBROADCASTSS x+72(FP), Y8
-	VBROADCASTSS clip+76(FP), Y10
+TEXT ·plasticHebbRowAVX2(SB), NOSPLIT, $0-104
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ M_base+72(FP), R8
+	VBROADCASTSS x+96(FP), Y8
+	VBROADCASTSS clip+100(FP), Y10
 	VXORPS Y9, Y9, Y9
 	VSUBPS Y10, Y9, Y9            // −clip
 	XORQ AX, AX
@@ -527,7 +531,7 @@ hebb_loop_avx2:
 	VADDPS    Y0, Y2, Y2          // u
 	VMAXPS    Y2, Y9, Y2          // max(−clip, u)
 	VMINPS    Y2, Y10, Y2         // min(clip, ·)
-	VMOVUPS   Y2, (DI)(AX*4)
+	VMOVUPS   Y2, (R11)(AX*4)
 	ADDQ      $8, AX
 	DECQ      CX
 	JNZ       hebb_loop_avx2
@@ -632,21 +636,23 @@ mb_done_avx2:
 	VZEROUPPER
 	RET
 
-// func plasticRetroRowAVX2(w, e, post, M, eta []float32, x, clip float32)
+// func plasticRetroRowAVX2(dw, de, w, e, post, M, eta []float32, x, clip float32)
 // rowRetroGo.
-TEXT ·plasticRetroRowAVX2(SB), NOSPLIT, $0-128
-	MOVQ w_base+0(FP), DI
-	MOVQ w_len+8(FP), CX
-	MOVQ e_base+24(FP), SI
-	MOVQ post_base+48(FP), R8
-	MOVQ M_base+72(FP), R9
-	MOVQ eta_base+96(FP), R10
-	VBROADCASTSS x+120(FP), Y8
-	VBROADCASTSS clip+124(FP), Y10
+TEXT ·plasticRetroRowAVX2(SB), NOSPLIT, $0-176
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ M_base+120(FP), R9
+	MOVQ eta_base+144(FP), R10
+	VBROADCASTSS x+168(FP), Y8
+	VBROADCASTSS clip+172(FP), Y10
 	VXORPS Y9, Y9, Y9
 	VSUBPS Y10, Y9, Y9            // −clip
-	MOVL $0x3f800000, R12
-	MOVQ R12, X11
+	MOVL $0x3f800000, R11
+	MOVQ R11, X11
 	VPBROADCASTD X11, Y11         // 1.0
 	XORQ AX, AX
 	SHRQ $3, CX
@@ -660,7 +666,7 @@ rt_loop_avx2:
 	VADDPS    Y3, Y2, Y2
 	VMAXPS    Y2, Y9, Y2
 	VMINPS    Y2, Y10, Y2
-	VMOVUPS   Y2, (DI)(AX*4)
+	VMOVUPS   Y2, (R12)(AX*4)
 	VMOVUPS   (R8)(AX*4), Y4  // post
 	VMOVUPS   (R10)(AX*4), Y5 // eta
 	VMULPS    Y4, Y8, Y4          // d = x*post
@@ -668,7 +674,7 @@ rt_loop_avx2:
 	VMULPS    Y0, Y6, Y6          // (1−eta)*e
 	VMULPS    Y4, Y5, Y4          // eta*d
 	VADDPS    Y4, Y6, Y6
-	VMOVUPS   Y6, (SI)(AX*4)
+	VMOVUPS   Y6, (R13)(AX*4)
 	ADDQ      $8, AX
 	DECQ      CX
 	JNZ       rt_loop_avx2

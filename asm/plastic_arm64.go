@@ -22,10 +22,10 @@ var neonRows = plasticRows{
 		plasticModRowNEON(M[:v], scale, bias, m)
 		rowModGo(M[v:], scale[v:], bias[v:], m)
 	},
-	hebb: func(w, post, M []float32, x, clip float32) {
-		v := len(w) &^ 3
-		plasticHebbRowNEON(w[:v], post, M, x, clip)
-		rowHebbGo(w[v:], post[v:], M[v:], x, clip)
+	hebb: func(dst, w, post, M []float32, x, clip float32) {
+		v := len(dst) &^ 3
+		plasticHebbRowNEON(dst[:v], w, post, M, x, clip)
+		rowHebbGo(dst[v:], w[v:], post[v:], M[v:], x, clip)
 	},
 	hebbBack: func(dW, dpost, dM, w, post, M []float32, x, clip float32) float32 {
 		v := len(dW) &^ 3
@@ -41,10 +41,10 @@ var neonRows = plasticRows{
 		s := plasticModBackRowNEON(dscale[:v], dbias, dM, scale, m)
 		return s + rowModBackGo(dscale[v:], db, dM[v:], scale[v:], m)
 	},
-	retro: func(w, e, post, M, eta []float32, x, clip float32) {
-		v := len(w) &^ 3
-		plasticRetroRowNEON(w[:v], e, post, M, eta, x, clip)
-		rowRetroGo(w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	retro: func(dw, de, w, e, post, M, eta []float32, x, clip float32) {
+		v := len(dw) &^ 3
+		plasticRetroRowNEON(dw[:v], de, w, e, post, M, eta, x, clip)
+		rowRetroGo(dw[v:], de[v:], w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
 	},
 	retroBack: func(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32 {
 		v := len(dW) &^ 3
@@ -83,7 +83,7 @@ func plasticModRowNEON(M, scale, bias []float32, m float32)
 // plasticHebbRowNEON is rowHebbGo.
 //
 //go:noescape
-func plasticHebbRowNEON(w, post, M []float32, x, clip float32)
+func plasticHebbRowNEON(dst, w, post, M []float32, x, clip float32)
 
 // plasticHebbBackRowNEON is rowHebbBackGo.
 //
@@ -98,7 +98,7 @@ func plasticModBackRowNEON(dscale, dbias, dM, scale []float32, m float32) float3
 // plasticRetroRowNEON is rowRetroGo.
 //
 //go:noescape
-func plasticRetroRowNEON(w, e, post, M, eta []float32, x, clip float32)
+func plasticRetroRowNEON(dw, de, w, e, post, M, eta []float32, x, clip float32)
 
 // plasticRetroBackRowNEON is rowRetroBackGo.
 //

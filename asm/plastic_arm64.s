@@ -104,17 +104,18 @@ mod_loop:
 mod_done:
 	RET
 
-// func plasticHebbRowNEON(w, post, M []float32, x, clip float32)
-// rowHebbGo, for len(w) a multiple of 4. FMAX/FMIN return NaN when u is
+// func plasticHebbRowNEON(dst, w, post, M []float32, x, clip float32)
+// rowHebbGo, for len(dst) a multiple of 4. FMAX/FMIN return NaN when u is
 // NaN, as the reference's clamp does.
-TEXT ·plasticHebbRowNEON(SB), NOSPLIT, $0-80
-	MOVD  w_base+0(FP), R0
-	MOVD  w_len+8(FP), R1
-	MOVD  post_base+24(FP), R2
-	MOVD  M_base+48(FP), R3
-	FMOVS x+72(FP), F8
+TEXT ·plasticHebbRowNEON(SB), NOSPLIT, $0-104
+	MOVD  dst_base+0(FP), R4
+	MOVD  dst_len+8(FP), R1
+	MOVD  w_base+24(FP), R0
+	MOVD  post_base+48(FP), R2
+	MOVD  M_base+72(FP), R3
+	FMOVS x+96(FP), F8
 	VDUP  V8.S[0], V8.S4
-	FMOVS clip+76(FP), F10
+	FMOVS clip+100(FP), F10
 	VDUP  V10.S[0], V10.S4
 	WORD $0x6ea0f949 // fneg v9.4s, v10.4s
 	LSR   $2, R1
@@ -123,13 +124,13 @@ TEXT ·plasticHebbRowNEON(SB), NOSPLIT, $0-80
 hebb_loop:
 	VLD1.P 16(R2), [V0.S4]
 	VLD1.P 16(R3), [V1.S4]
-	VLD1   (R0), [V2.S4]
+	VLD1.P 16(R0), [V2.S4]
 	WORD $0x6e20dd00 // fmul v0.4s, v8.4s, v0.4s
 	WORD $0x6e20dc20 // fmul v0.4s, v1.4s, v0.4s
 	WORD $0x4e20d442 // fadd v2.4s, v2.4s, v0.4s
 	WORD $0x4e22f522 // fmax v2.4s, v9.4s, v2.4s
 	WORD $0x4ea2f542 // fmin v2.4s, v10.4s, v2.4s
-	VST1.P [V2.S4], 16(R0)
+	VST1.P [V2.S4], 16(R4)
 	SUBS   $1, R1
 	BNE    hebb_loop
 
@@ -225,18 +226,20 @@ mb_done:
 	FMOVS F9, ret+104(FP)
 	RET
 
-// func plasticRetroRowNEON(w, e, post, M, eta []float32, x, clip float32)
-// rowRetroGo, for len(w) a multiple of 4.
-TEXT ·plasticRetroRowNEON(SB), NOSPLIT, $0-128
-	MOVD  w_base+0(FP), R0
-	MOVD  w_len+8(FP), R1
-	MOVD  e_base+24(FP), R2
-	MOVD  post_base+48(FP), R3
-	MOVD  M_base+72(FP), R4
-	MOVD  eta_base+96(FP), R5
-	FMOVS x+120(FP), F8
+// func plasticRetroRowNEON(dw, de, w, e, post, M, eta []float32, x, clip float32)
+// rowRetroGo, for len(dw) a multiple of 4.
+TEXT ·plasticRetroRowNEON(SB), NOSPLIT, $0-176
+	MOVD  dw_base+0(FP), R6
+	MOVD  dw_len+8(FP), R1
+	MOVD  de_base+24(FP), R7
+	MOVD  w_base+48(FP), R0
+	MOVD  e_base+72(FP), R2
+	MOVD  post_base+96(FP), R3
+	MOVD  M_base+120(FP), R4
+	MOVD  eta_base+144(FP), R5
+	FMOVS x+168(FP), F8
 	VDUP  V8.S[0], V8.S4
-	FMOVS clip+124(FP), F10
+	FMOVS clip+172(FP), F10
 	VDUP  V10.S[0], V10.S4
 	WORD $0x6ea0f949 // fneg v9.4s, v10.4s
 	WORD $0x4f03f60b // fmov v11.4s, #1.0
@@ -244,14 +247,14 @@ TEXT ·plasticRetroRowNEON(SB), NOSPLIT, $0-128
 	CBZ   R1, rt_done
 
 rt_loop:
-	VLD1   (R2), [V0.S4]
+	VLD1.P 16(R2), [V0.S4]
 	VLD1.P 16(R4), [V1.S4]
-	VLD1   (R0), [V2.S4]
+	VLD1.P 16(R0), [V2.S4]
 	WORD $0x6e20dc23 // fmul v3.4s, v1.4s, v0.4s
 	WORD $0x4e23d442 // fadd v2.4s, v2.4s, v3.4s
 	WORD $0x4e22f522 // fmax v2.4s, v9.4s, v2.4s
 	WORD $0x4ea2f542 // fmin v2.4s, v10.4s, v2.4s
-	VST1.P [V2.S4], 16(R0)
+	VST1.P [V2.S4], 16(R6)
 	VLD1.P 16(R3), [V4.S4]
 	VLD1.P 16(R5), [V5.S4]
 	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
@@ -259,7 +262,7 @@ rt_loop:
 	WORD $0x6e20dcc6 // fmul v6.4s, v6.4s, v0.4s
 	WORD $0x6e24dca4 // fmul v4.4s, v5.4s, v4.4s
 	WORD $0x4e24d4c6 // fadd v6.4s, v6.4s, v4.4s
-	VST1.P [V6.S4], 16(R2)
+	VST1.P [V6.S4], 16(R7)
 	SUBS   $1, R1
 	BNE    rt_loop
 

@@ -63,7 +63,7 @@ func BenchmarkPlasticReadBackward(b *testing.B) {
 func BenchmarkHebbUpdate(b *testing.B) {
 	benchPlastic(b, 4, func(n int) func() {
 		w, pre, post, s, bias := randVec(n*n), randVec(n), randVec(n), randVec(n*n), randVec(n*n)
-		return func() { HebbUpdate(w, pre, post, s, bias, 0.5, 1) }
+		return func() { HebbUpdate(w, w, pre, post, s, bias, 0.5, 1) }
 	})
 }
 
@@ -78,7 +78,7 @@ func BenchmarkHebbUpdateBackward(b *testing.B) {
 func BenchmarkRetroUpdate(b *testing.B) {
 	benchPlastic(b, 7, func(n int) func() {
 		w, e, pre, post, s, bias, eta := randVec(n*n), randVec(n*n), randVec(n), randVec(n), randVec(n*n), randVec(n*n), randVec(n*n)
-		return func() { RetroUpdate(w, e, pre, post, s, bias, eta, 0.5, 1) }
+		return func() { RetroUpdate(w, e, w, e, pre, post, s, bias, eta, 0.5, 1) }
 	})
 }
 

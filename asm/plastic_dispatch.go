@@ -39,11 +39,11 @@ func plasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float3
 	}
 }
 
-func hebbUpdate(hebb, pre, post, scale, bias []float32, m, clip float32) {
+func hebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 	if k := plasticRowsFor(); k != nil {
-		rowsHebbUpdate(k, hebb, pre, post, scale, bias, m, clip)
+		rowsHebbUpdate(k, dst, hebb, pre, post, scale, bias, m, clip)
 	} else {
-		hebbUpdateGeneric(hebb, pre, post, scale, bias, m, clip)
+		hebbUpdateGeneric(dst, hebb, pre, post, scale, bias, m, clip)
 	}
 }
 
@@ -54,11 +54,11 @@ func hebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scal
 	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 }
 
-func retroUpdate(hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+func retroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
 	if k := plasticRowsFor(); k != nil {
-		rowsRetroUpdate(k, hebb, elig, pre, post, scale, bias, eta, m, clip)
+		rowsRetroUpdate(k, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	} else {
-		retroUpdateGeneric(hebb, elig, pre, post, scale, bias, eta, m, clip)
+		retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	}
 }
 

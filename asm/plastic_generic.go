@@ -102,16 +102,16 @@ func plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb [
 	}
 }
 
-func hebbUpdateGeneric(hebb, pre, post, scale, bias []float32, m, clip float32) {
+func hebbUpdateGeneric(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 	n := len(pre)
 	rs, cs := modStrides(n, len(scale))
 	for i := 0; i < n; i++ {
 		x := pre[i]
-		row := hebb[i*n : (i+1)*n]
+		row, out := hebb[i*n:(i+1)*n], dst[i*n:(i+1)*n]
 		for j := range row {
 			M := modAt(scale, bias, i*rs+j*cs, m)
 			d := float32(x * post[j])
-			row[j] = clip32(row[j]+float32(M*d), clip)
+			out[j] = clip32(row[j]+float32(M*d), clip)
 		}
 	}
 }
@@ -146,7 +146,7 @@ func hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, pos
 	return dm
 }
 
-func retroUpdateGeneric(hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+func retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
 	n := len(pre)
 	rs, cs := modStrides(n, len(scale))
 	es := 0 // η stride: one per connection, or one in all
@@ -159,10 +159,10 @@ func retroUpdateGeneric(hebb, elig, pre, post, scale, bias, eta []float32, m, cl
 		for j := 0; j < n; j++ {
 			M := modAt(scale, bias, i*rs+j*cs, m)
 			e := elig[r+j]
-			hebb[r+j] = clip32(hebb[r+j]+float32(M*e), clip)
+			dstHebb[r+j] = clip32(hebb[r+j]+float32(M*e), clip)
 			et := eta[(r+j)*es]
 			d := float32(x * post[j])
-			elig[r+j] = float32((1-et)*e) + float32(et*d)
+			dstElig[r+j] = float32((1-et)*e) + float32(et*d)
 		}
 	}
 }

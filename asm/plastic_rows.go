@@ -35,8 +35,8 @@ type plasticRows struct {
 	readBack func(dA, dW, a, w, da []float32, hi float32) float32
 	// mod: M[j] = scale[j]*m + bias[j].
 	mod func(M, scale, bias []float32, m float32)
-	// hebb: w[j] = clip(w[j] + M[j]*(x*post[j])).
-	hebb func(w, post, M []float32, x, clip float32)
+	// hebb: dst[j] = clip(w[j] + M[j]*(x*post[j])); dst may be w.
+	hebb func(dst, w, post, M []float32, x, clip float32)
 	// hebbBack: with u = w[j] + M[j]*d, d = x*post[j]: dU = dW[j] if |u| ≤ clip
 	// else 0; dW[j] = dU; dM[j] += dU*d; dpost[j] += (dU*M[j])*x; returns
 	// Σ (dU*M[j])*post[j].
@@ -44,8 +44,9 @@ type plasticRows struct {
 	// modBack: dscale[j] += dM[j]*m; dbias[j] += dM[j] (if len(dbias) > 0);
 	// returns Σ dM[j]*scale[j].
 	modBack func(dscale, dbias, dM, scale []float32, m float32) float32
-	// retro: w[j] = clip(w[j] + M[j]*e[j]); e[j] = (1-eta[j])*e[j] + eta[j]*(x*post[j]).
-	retro func(w, e, post, M, eta []float32, x, clip float32)
+	// retro: dw[j] = clip(w[j] + M[j]*e[j]); de[j] = (1-eta[j])*e[j] +
+	// eta[j]*(x*post[j]); dw and de may be w and e.
+	retro func(dw, de, w, e, post, M, eta []float32, x, clip float32)
 	// retroBack: the backward of retro (see retroUpdateBackwardGeneric), with
 	// dM[j] and deta[j] accumulated per element; returns Σ dD*post[j].
 	retroBack func(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
@@ -81,11 +82,11 @@ func rowModGo(M, scale, bias []float32, m float32) {
 	}
 }
 
-func rowHebbGo(w, post, M []float32, x, clip float32) {
-	post, M = post[:len(w)], M[:len(w)]
-	for j := range w {
+func rowHebbGo(dst, w, post, M []float32, x, clip float32) {
+	w, post, M = w[:len(dst)], post[:len(dst)], M[:len(dst)]
+	for j := range dst {
 		d := float32(x * post[j])
-		w[j] = clip32(w[j]+float32(M[j]*d), clip)
+		dst[j] = clip32(w[j]+float32(M[j]*d), clip)
 	}
 }
 
@@ -124,14 +125,14 @@ func rowModBackGo(dscale, dbias, dM, scale []float32, m float32) float32 {
 	return s
 }
 
-func rowRetroGo(w, e, post, M, eta []float32, x, clip float32) {
-	n := len(w)
-	e, post, M, eta = e[:n], post[:n], M[:n], eta[:n]
-	for j := range w {
+func rowRetroGo(dw, de, w, e, post, M, eta []float32, x, clip float32) {
+	n := len(dw)
+	de, w, e, post, M, eta = de[:n], w[:n], e[:n], post[:n], M[:n], eta[:n]
+	for j := range dw {
 		ej := e[j]
-		w[j] = clip32(w[j]+float32(M[j]*ej), clip)
+		dw[j] = clip32(w[j]+float32(M[j]*ej), clip)
 		d := float32(x * post[j])
-		e[j] = float32((1-eta[j])*ej) + float32(eta[j]*d)
+		de[j] = float32((1-eta[j])*ej) + float32(eta[j]*d)
 	}
 }
 
@@ -226,7 +227,7 @@ func modBlock(k *plasticRows, M, scale, bias []float32, n, i, j0 int, m float32)
 // perRow reports whether the modulation differs from row to row.
 func perRow(n, ls int) bool { return ls == n*n && n > 1 }
 
-func rowsHebbUpdate(k *plasticRows, hebb, pre, post, scale, bias []float32, m, clip float32) {
+func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 	n := len(pre)
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -238,7 +239,8 @@ func rowsHebbUpdate(k *plasticRows, hebb, pre, post, scale, bias []float32, m, c
 			if i == 0 || perRow(n, len(scale)) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
-			k.hebb(hebb[i*n+j0:i*n+j0+nb], post[j0:j0+nb], M, pre[i], clip)
+			r := i*n + j0
+			k.hebb(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
 		}
 	}
 }
@@ -298,7 +300,7 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 	return dm
 }
 
-func rowsRetroUpdate(k *plasticRows, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
 	n := len(pre)
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -315,7 +317,7 @@ func rowsRetroUpdate(k *plasticRows, hebb, elig, pre, post, scale, bias, eta []f
 			if len(eta) > 1 {
 				et = eta[r : r+nb]
 			}
-			k.retro(hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
+			k.retro(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
 		}
 	}
 }

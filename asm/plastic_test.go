@@ -224,19 +224,20 @@ func TestHebbUpdate(t *testing.T) {
 			plasticImpls(t, func(t *testing.T, rows *plasticRows) {
 				forSizes(t, func(t *testing.T, r *rand.Rand, n, off int) {
 					in := newHebbInputs(r, n, off, s)
-					hebbUpdateGeneric(in.hebb.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, in.m, in.clip)
-					args := func() (a, b, c, d, e []float32) {
-						return in.hebb.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data
+					// In place at even offsets, into another buffer at odd ones.
+					dst, inputs := in.hebb, []*buf{in.pre, in.post, in.scale, in.bias}
+					if off%2 == 1 {
+						dst = newBuf(r, n*n, (off+5)%8, 0, 0)
+						inputs = append(inputs, in.hebb)
 					}
+					hebbUpdateGeneric(dst.want, in.hebb.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, in.m, in.clip)
 					if rows != nil {
-						a, b, c, d, e := args()
-						rowsHebbUpdate(rows, a, b, c, d, e, in.m, in.clip)
+						rowsHebbUpdate(rows, dst.g.Data, in.hebb.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, in.m, in.clip)
 					} else {
-						a, b, c, d, e := args()
-						HebbUpdate(a, b, c, d, e, in.m, in.clip)
+						HebbUpdate(dst.g.Data, in.hebb.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, in.m, in.clip)
 					}
-					in.hebb.exact(t, "hebb")
-					for _, b := range []*buf{in.pre, in.post, in.scale, in.bias} {
+					dst.exact(t, "hebb")
+					for _, b := range inputs {
 						b.exact(t, "input")
 					}
 				})
@@ -299,15 +300,21 @@ func TestRetroUpdate(t *testing.T) {
 							ne = n * n
 						}
 						eta := newBuf(r, ne, (off+6)%8, 0, 1)
-						retroUpdateGeneric(in.hebb.want, elig.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, eta.want, in.m, in.clip)
-						if rows != nil {
-							rowsRetroUpdate(rows, in.hebb.g.Data, elig.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, eta.g.Data, in.m, in.clip)
-						} else {
-							RetroUpdate(in.hebb.g.Data, elig.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, eta.g.Data, in.m, in.clip)
+						// In place at even offsets, into other buffers at odd ones.
+						dh, de, inputs := in.hebb, elig, []*buf{in.pre, in.post, in.scale, in.bias, eta}
+						if off%2 == 1 {
+							dh, de = newBuf(r, n*n, (off+7)%8, 0, 0), newBuf(r, n*n, off, 0, 0)
+							inputs = append(inputs, in.hebb, elig)
 						}
-						in.hebb.exact(t, "hebb")
-						elig.exact(t, "elig")
-						for _, b := range []*buf{in.pre, in.post, in.scale, in.bias, eta} {
+						retroUpdateGeneric(dh.want, de.want, in.hebb.want, elig.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, eta.want, in.m, in.clip)
+						if rows != nil {
+							rowsRetroUpdate(rows, dh.g.Data, de.g.Data, in.hebb.g.Data, elig.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, eta.g.Data, in.m, in.clip)
+						} else {
+							RetroUpdate(dh.g.Data, de.g.Data, in.hebb.g.Data, elig.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, eta.g.Data, in.m, in.clip)
+						}
+						dh.exact(t, "hebb")
+						de.exact(t, "elig")
+						for _, b := range inputs {
 							b.exact(t, "input")
 						}
 					})
@@ -395,12 +402,12 @@ func TestHebbUpdateSpecial(t *testing.T) {
 			asmtest.FillUniform(r, post, 0.5, 1)
 			scale := []float32{5}
 			want := append([]float32(nil), hebb...)
-			hebbUpdateGeneric(want, pre, post, scale, nil, 1, 1)
+			hebbUpdateGeneric(want, want, pre, post, scale, nil, 1, 1)
 			got := append([]float32(nil), hebb...)
 			if rows != nil {
-				rowsHebbUpdate(rows, got, pre, post, scale, nil, 1, 1)
+				rowsHebbUpdate(rows, got, got, pre, post, scale, nil, 1, 1)
 			} else {
-				HebbUpdate(got, pre, post, scale, nil, 1, 1)
+				HebbUpdate(got, got, pre, post, scale, nil, 1, 1)
 			}
 			for i := range want {
 				require.Equal(t, math.Float32bits(want[i]), math.Float32bits(got[i]), "n=%d i=%d: %v vs %v", n, i, got[i], want[i])
@@ -438,10 +445,11 @@ func TestPlasticPanics(t *testing.T) {
 	v := make([]float32, 3)
 	require.Panics(t, func() { PlasticRead(v, v, x, x[:8]) })
 	require.Panics(t, func() { PlasticReadPerNeuron(v, v, x, x) })
-	require.Panics(t, func() { HebbUpdate(x, v, v, make([]float32, 2), nil, 1, 1) })
-	require.Panics(t, func() { HebbUpdate(x, v, v, v, x, 1, 1) })
-	require.Panics(t, func() { RetroUpdate(x, x, v, v, v, v, v, 1, 1) })
-	require.NotPanics(t, func() { RetroUpdate(x, x, v, v, v, v, x, 1, 1) })
+	require.Panics(t, func() { HebbUpdate(x, x, v, v, make([]float32, 2), nil, 1, 1) })
+	require.Panics(t, func() { HebbUpdate(x, x, v, v, v, x, 1, 1) })
+	require.Panics(t, func() { HebbUpdate(x[:8], x, v, v, v, nil, 1, 1) })
+	require.Panics(t, func() { RetroUpdate(x, x, x, x, v, v, v, v, v, 1, 1) })
+	require.NotPanics(t, func() { RetroUpdate(x, x, x, x, v, v, v, v, x, 1, 1) })
 }
 
 // FuzzHebbUpdate compares the active level's trace update and its backward
@@ -460,10 +468,10 @@ func FuzzHebbUpdate(f *testing.F) {
 		for _, x := range [][]float32{hebb, pre, post, scale, bias} {
 			asmtest.FillUniform(r, x, -spread, spread)
 		}
-		want := append([]float32(nil), hebb...)
-		hebbUpdateGeneric(want, pre, post, scale, bias, m, clip)
-		got := append([]float32(nil), hebb...)
-		HebbUpdate(got, pre, post, scale, bias, m, clip)
+		want := make([]float32, n*n)
+		hebbUpdateGeneric(want, hebb, pre, post, scale, bias, m, clip)
+		got := make([]float32, n*n)
+		HebbUpdate(got, hebb, pre, post, scale, bias, m, clip)
 		for i := range want {
 			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
 				t.Fatalf("hebb[%d] = %v, want %v", i, got[i], want[i])

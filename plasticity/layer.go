@@ -163,7 +163,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		l.parallel(b, func(_, s0, s1 int) {
 			for s := s0; s < s1; s++ {
 				l.cellStep(t, s, st.Hebb)
-				l.traceStep(t, s, st.Hebb, st.E)
+				l.traceStep(t, s, st.Hebb, st.E, st.Hebb, st.E)
 			}
 		})
 	}
@@ -202,10 +202,11 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 	}
 }
 
-// traceStep updates sample s's traces (Hebb, and E for Retro) in place with
-// step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the record
-// alone — so Backward can replay it bit for bit from a checkpoint.
-func (l *Layer) traceStep(t, s int, hebb, elig []float32) {
+// traceStep updates sample s's traces (Hebb, and E for Retro) with step t's
+// Hebbian product h(t−1) ⊗ g(t) and modulation, from the record alone — so
+// Backward can replay it bit for bit from a checkpoint. It reads hebb and
+// elig and writes dstHebb and dstElig, which may be the same buffers.
+func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
@@ -214,10 +215,11 @@ func (l *Layer) traceStep(t, s int, hebb, elig []float32) {
 	post := l.acts[t*4*bh+s*4*h+2*h : t*4*bh+s*4*h+3*h]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
+	r := s * hh
 	if c.Variant == Retro {
-		asm.RetroUpdate(hebb[s*hh:(s+1)*hh], elig[s*hh:(s+1)*hh], pre, post, scale, bias, p.Eta, m, c.Clip)
+		asm.RetroUpdate(dstHebb[r:r+hh], dstElig[r:r+hh], hebb[r:r+hh], elig[r:r+hh], pre, post, scale, bias, p.Eta, m, c.Clip)
 	} else {
-		asm.HebbUpdate(hebb[s*hh:(s+1)*hh], pre, post, scale, bias, m, c.Clip)
+		asm.HebbUpdate(dstHebb[r:r+hh], hebb[r:r+hh], pre, post, scale, bias, m, c.Clip)
 	}
 }
 
@@ -275,15 +277,13 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
 		last := min(first+k, steps) // the chunk is steps first … last−1
 		// Replay the chunk's trace updates from its checkpoint, exactly as
-		// Forward did them.
+		// Forward did them (out of place, so no copies).
 		for t := first + 1; t < last; t++ {
 			hebb, elig := l.tracesAt(first, t)
 			hPrev, ePrev := l.tracesAt(first, t-1)
-			copy(hebb, hPrev)
-			copy(elig, ePrev)
 			l.parallel(b, func(_, s0, s1 int) {
 				for s := s0; s < s1; s++ {
-					l.traceStep(t-1, s, hebb, elig)
+					l.traceStep(t-1, s, hPrev, ePrev, hebb, elig)
 				}
 			})
 		}

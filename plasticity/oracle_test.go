@@ -290,7 +290,7 @@ func TestRetroEtaOneIsDelayedModulation(t *testing.T) {
 				for b := 0; b < B; b++ {
 					if t0 > 0 {
 						want := append([]float32(nil), before.Hebb[b*H*H:(b+1)*H*H]...)
-						asm.HebbUpdate(want, prevPre[b], prevPost[b], s.p.FanWeight, s.p.FanBias, sp.m(b), c.Clip)
+						asm.HebbUpdate(want, want, prevPre[b], prevPost[b], s.p.FanWeight, s.p.FanBias, sp.m(b), c.Clip)
 						require.Equal(t, want, sp.st.Hebb[b*H*H:(b+1)*H*H])
 					}
 				}
