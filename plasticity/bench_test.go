@@ -22,8 +22,8 @@ func BenchmarkSegment(b *testing.B) {
 			dx := make([]float32, len(s.xproj))
 			g, _ := NewParams(s.p.Config)
 			l := NewLayer(s.p)
+			st := s.st.Clone() // carried from segment to segment, as in training
 			run := func() {
-				st := s.st.Clone()
 				l.Forward(out, s.xproj, st, T)
 				l.Backward(dx, s.R, g)
 			}
