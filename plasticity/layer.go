@@ -26,9 +26,14 @@ type Layer struct {
 	// and never more than the batch. Outputs do not depend on it; parameter
 	// gradients only through the order in which the workers' sums are added.
 	Workers int
+	// Inference makes Forward skip the trace checkpoints, which only
+	// Backward needs (evaluation: the traces still update). Backward after
+	// such a Forward panics.
+	Inference bool
 
 	// The record of the last Forward.
 	steps, batch, k int
+	recorded        bool // whether the last Forward kept the checkpoints
 	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
 	ms              []float32 // [T, B]: the modulator outputs m
@@ -140,15 +145,18 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.cs = grow(l.cs, (steps+1)*bh)
 	l.acts = grow(l.acts, steps*4*bh)
 	l.ms = grow(l.ms, steps*b)
-	l.ckHebb = grow(l.ckHebb, nck*bhh)
-	if c.Variant == Retro {
-		l.ckE = grow(l.ckE, nck*bhh)
+	l.recorded = !l.Inference
+	if l.recorded {
+		l.ckHebb = grow(l.ckHebb, nck*bhh)
+		if c.Variant == Retro {
+			l.ckE = grow(l.ckE, nck*bhh)
+		}
 	}
 
 	copy(l.hs, st.H)
 	copy(l.cs, st.C)
 	for t := 0; t < steps; t++ {
-		if t%l.k == 0 {
+		if t%l.k == 0 && l.recorded {
 			// A checkpoint: the traces entering step t.
 			copy(l.ckHebb[t/l.k*bhh:], st.Hebb)
 			if c.Variant == Retro {
@@ -237,6 +245,9 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		panic("plasticity: Backward: gradient params have another configuration")
 	}
 	g.check()
+	if !l.recorded {
+		panic("plasticity: Backward without a recorded Forward (Inference was set, or no Forward ran)")
+	}
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
 	bh, bhh := b*h, b*h*h
 	if len(dhOut) != steps*bh || len(dxproj) != steps*4*bh {

@@ -642,3 +642,22 @@ func TestMatchHidden(t *testing.T) {
 		require.InDelta(t, target, n, 0.005*target, configName(c))
 	}
 }
+
+// Inference mode gives the same outputs and state, keeps no checkpoints,
+// and refuses Backward.
+func TestInference(t *testing.T) {
+	c := Default(Retro, 3, 4)
+	s := newSetup(c, 5, 2, 18)
+	out, st, _, _ := s.analytic(0)
+	l := NewLayer(s.p)
+	l.Inference = true
+	st2 := s.st.Clone()
+	out2 := make([]float32, len(out))
+	l.Forward(out2, s.xproj, st2, s.steps)
+	require.Equal(t, out, out2)
+	require.Equal(t, st, st2)
+	require.Empty(t, l.ckHebb)
+	g, _ := NewParams(c)
+	require.Panics(t, func() { l.Backward(make([]float32, len(s.xproj)), s.R, g) })
+	require.Panics(t, func() { NewLayer(s.p).Backward(make([]float32, len(s.xproj)), s.R, g) })
+}
