@@ -33,7 +33,7 @@ type Layer struct {
 
 	// The record of the last Forward.
 	steps, batch, k int
-	recorded        bool // whether the last Forward kept the checkpoints
+	recorded        bool      // whether the last Forward kept the checkpoints
 	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
 	ms              []float32 // [T, B]: the modulator outputs m
