@@ -661,3 +661,15 @@ func TestInference(t *testing.T) {
 	require.Panics(t, func() { l.Backward(make([]float32, len(s.xproj)), s.R, g) })
 	require.Panics(t, func() { NewLayer(s.p).Backward(make([]float32, len(s.xproj)), s.R, g) })
 }
+
+// Params with a slice of the wrong length are refused.
+func TestParamsCheck(t *testing.T) {
+	p := nil2(Default(Neuromod, 3, 4))
+	require.NotPanics(t, p.check)
+	p.FanBias = p.FanBias[:3]
+	require.Panics(t, p.check)
+	q := nil2(Default(Plastic, 3, 4))
+	q.ModWeight = make([]float32, 4)
+	require.Panics(t, q.check)
+	require.Panics(t, func() { NewLayer(q) })
+}

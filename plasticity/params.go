@@ -182,19 +182,35 @@ func (p *Params) Init(r *rand.Rand, scale float32) {
 }
 
 // check panics unless the slices have the lengths the configuration needs:
-// Params are built by NewParams, so a mismatch is a programming error.
+// Params are built by NewParams, so a mismatch is a programming error. (It
+// runs on every Backward, so it allocates nothing.)
 func (p *Params) check() {
-	q, err := NewParams(p.Config)
-	if err != nil {
+	c := p.Config
+	if err := c.Validate(); err != nil {
 		panic(err)
 	}
-	a, b := p.Tensors(), q.Tensors()
-	if len(a) != len(b) {
-		panic(fmt.Sprintf("plasticity: params hold %d tensors, config needs %d", len(a), len(b)))
+	h, in := c.Hidden, c.Input
+	eta, mod, fan := 0, 0, 0
+	if c.Variant.HasEta() {
+		eta = c.Eta.size(h)
 	}
-	for i := range a {
-		if len(a[i].Data) != len(b[i].Data) {
-			panic(fmt.Sprintf("plasticity: %s has %d values, config needs %d", a[i].Name, len(a[i].Data), len(b[i].Data)))
+	if c.Variant.Modulated() {
+		mod, fan = h, c.fanSize()
+	}
+	want := [...]struct {
+		name string
+		x    []float32
+		n    int
+	}{
+		{"weight_ih", p.WeightIH, 4 * h * in}, {"weight_hh", p.WeightHH, 4 * h * h},
+		{"bias_ih", p.BiasIH, 4 * h}, {"bias_hh", p.BiasHH, 4 * h},
+		{"alpha", p.Alpha, c.Alpha.size(h)}, {"eta", p.Eta, eta},
+		{"mod_weight", p.ModWeight, mod}, {"mod_bias", p.ModBias, min(mod, 1)},
+		{"fan_weight", p.FanWeight, fan}, {"fan_bias", p.FanBias, fan},
+	}
+	for _, w := range want {
+		if len(w.x) != w.n {
+			panic(fmt.Sprintf("plasticity: %s has %d values, the configuration needs %d", w.name, len(w.x), w.n))
 		}
 	}
 }
