@@ -37,22 +37,24 @@
 //
 // An entry clipped at step t cannot be recovered from Hebb(t+1), so the
 // traces cannot be run backwards. Instead Forward keeps the traces entering
-// every k-th step (k = Layer.CheckpointEvery, default ⌈√T⌉) and Backward
-// replays the steps in between from the checkpoint with the very same
-// floating-point operations, so the gradients are bit-identical to keeping
-// every step (tested for k = 1 … T). For a segment of T steps, batch B and
-// hidden size H, in float32 values, Forward records
+// every k-th step (k = Layer.CheckpointEvery) and Backward, which runs each
+// sample back through the whole segment on its own, replays the sample's
+// steps from its checkpoint with the very same floating-point operations —
+// so the gradients are bit-identical to keeping every step (tested for
+// k = 1 … T). Sizes in float32 values, for a segment of T steps, batch B,
+// hidden size H and W workers (Layer.Workers), traces doubled for Retro
+// (Hebb and E):
 //
-//	per step:   (6H + 1)·B        gate activations 4H, h, c, and m
-//	traces:     ⌈T/k⌉·B·H²        checkpoints (twice that for Retro: Hebb and E)
+//	Forward, per step:     (6H + 1)·B        gate activations 4H, h, c, and m
+//	Forward, checkpoints:  ⌈T/k⌉·B·H²
+//	Backward (Scratch):    B·H²              the running trace gradients
+//	                       W·(k−1)·H²        each worker's replay of one sample
 //
-// and Backward adds a replay buffer of (k−1)·B·H² and the running trace
-// gradient B·H² (each doubled for Retro), in a Scratch that the layers of a
-// stack can share, since their backward passes do not overlap. That is about
-// (⌈T/k⌉ + k)·B·H² instead of T·B·H² for a copy per step: at T = 20, k = 5,
-// 9·B·H² instead of 20·B·H² — at B = 20, H = 200 (3.2 MB per B·H²), 29 MB
-// instead of 64 MB — for one extra trace update per step in backward. With
-// the state's own trace, a two-layer stack sharing one Scratch holds
-// 2·(1 + ⌈T/k⌉) + k = 15 trace-sized buffers at T = 20 (48 MB at B = 20,
-// H = 200; 96 MB for Retro, which also keeps E).
+// The default k minimises ⌈T/k⌉·B + W·(k−1): at T = 20, B = 20, W = 2 it is
+// k = 10, 58·H² in all (2.9·B·H²) instead of T·B·H² = 400·H² for a copy of
+// the trace per step. Layers whose backward passes do not overlap can share
+// one Scratch, so a two-layer stack holds its two states' traces (2·B·H²),
+// the checkpoints (4·B·H²), one running gradient (B·H²) and the replay
+// buffers (18·H²): about 8·B·H², 25 MB at B = 20, H = 200 (50 MB for Retro).
+// The replay costs one extra trace update per step in Backward.
 package plasticity

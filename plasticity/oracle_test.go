@@ -673,3 +673,15 @@ func TestParamsCheck(t *testing.T) {
 	require.Panics(t, q.check)
 	require.Panics(t, func() { NewLayer(q) })
 }
+
+// The default checkpoint interval minimises the trace memory.
+func TestDefaultCheckpointEvery(t *testing.T) {
+	l := NewLayer(nil2(Default(Plastic, 3, 4)))
+	l.Workers = 2
+	require.Equal(t, 10, l.checkpointEvery(20, 20))
+	require.Equal(t, 1, l.checkpointEvery(1, 20))
+	require.Equal(t, 2, l.checkpointEvery(5, 1)) // ⌈5/2⌉ + 1 = 4 values of H², the first minimum
+	l.CheckpointEvery = 4
+	require.Equal(t, 4, l.checkpointEvery(20, 20))
+	require.Equal(t, 2, l.checkpointEvery(2, 20))
+}
