@@ -10,6 +10,7 @@ var avx512Rows = plasticRows{
 	mulAdd: plasticMulAddRowAVX512, readBack: plasticReadBackRowAVX512, mod: plasticModRowAVX512,
 	hebb: plasticHebbRowAVX512, hebbBack: plasticHebbBackRowAVX512, modBack: plasticModBackRowAVX512,
 	retro: plasticRetroRowAVX512, retroBack: plasticRetroBackRowAVX512,
+	hebbFan: plasticHebbFanRowAVX512, hebbFanBack: plasticHebbFanBackRowAVX512,
 }
 
 // avx2Rows are the AVX2 row primitives; each runs its assembly on the largest
@@ -58,6 +59,17 @@ var avx2Rows = plasticRows{
 		v := len(dW) &^ 7
 		s := plasticRetroBackRowAVX2(dW[:v], dE, dpost, dM, deta, w, e, post, M, eta, x, clip)
 		return s + rowRetroBackGo(dW[v:], dE[v:], dpost[v:], dM[v:], deta[v:], w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
+	},
+	hebbFan: func(dst, w, post, u, beta []float32, x, m, clip float32) {
+		v := len(dst) &^ 7
+		plasticHebbFanRowAVX2(dst[:v], w, post, u, beta, x, m, clip)
+		rowHebbFanGo(dst[v:], w[v:], post[v:], u[v:], beta[v:], x, m, clip)
+	},
+	hebbFanBack: func(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (float32, float32) {
+		v := len(dW) &^ 7
+		s, dm := plasticHebbFanBackRowAVX2(dW[:v], dpost, dU, dB, w, post, u, beta, x, m, clip)
+		s2, dm2 := rowHebbFanBackGo(dW[v:], dpost[v:], dU[v:], dB[v:], w[v:], post[v:], u[v:], beta[v:], x, m, clip)
+		return s + s2, dm + dm2
 	},
 }
 
@@ -155,3 +167,23 @@ func plasticRetroRowAVX2(dw, de, w, e, post, M, eta []float32, x, clip float32)
 //
 //go:noescape
 func plasticRetroBackRowAVX2(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
+
+// plasticHebbFanRowAVX512 is rowHebbFanGo.
+//
+//go:noescape
+func plasticHebbFanRowAVX512(dst, w, post, u, beta []float32, x, m, clip float32)
+
+// plasticHebbFanBackRowAVX512 is rowHebbFanBackGo.
+//
+//go:noescape
+func plasticHebbFanBackRowAVX512(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+
+// plasticHebbFanRowAVX2 is rowHebbFanGo for len(dst) a multiple of 8.
+//
+//go:noescape
+func plasticHebbFanRowAVX2(dst, w, post, u, beta []float32, x, m, clip float32)
+
+// plasticHebbFanBackRowAVX2 is rowHebbFanBackGo for len(dW) a multiple of 8.
+//
+//go:noescape
+func plasticHebbFanBackRowAVX2(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)

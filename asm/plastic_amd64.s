@@ -756,3 +756,225 @@ rtb_done_avx2:
 	MOVSS   X0, ret+248(FP)
 	VZEROUPPER
 	RET
+
+// func plasticHebbFanRowAVX512(dst, w, post, u, beta []float32, x, m, clip float32)
+// rowHebbFanGo: the trace update with M = u*m + beta computed in the pass.
+TEXT ·plasticHebbFanRowAVX512(SB), NOSPLIT, $0-132
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ u_base+72(FP), R8
+	MOVQ beta_base+96(FP), R9
+	VBROADCASTSS x+120(FP), Z8
+	VBROADCASTSS m+124(FP), Z12
+	VBROADCASTSS clip+128(FP), Z10
+	VXORPS Z9, Z9, Z9
+	VSUBPS Z10, Z9, Z9            // −clip
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hf_loop:
+	AVX512_MASK(CX, R10, hf_body, hf_done)
+
+hf_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (R8)(AX*4), K1, Z1
+	VMOVUPS.Z (R9)(AX*4), K1, Z3
+	VMOVUPS.Z (DI)(AX*4), K1, Z2
+	VMULPS    Z0, Z8, Z0          // d = x*post
+	VMULPS    Z12, Z1, Z1         // u*m
+	VADDPS    Z3, Z1, Z1          // M = u*m + beta
+	VMULPS    Z0, Z1, Z0          // M*d
+	VADDPS    Z0, Z2, Z2          // w + M*d
+	VMAXPS    Z2, Z9, Z2
+	VMINPS    Z2, Z10, Z2
+	VMOVUPS   Z2, K1, (R11)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hf_loop
+
+hf_done:
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanBackRowAVX512(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+// rowHebbFanBackGo.
+TEXT ·plasticHebbFanBackRowAVX512(SB), NOSPLIT, $0-216
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dU_base+48(FP), R8
+	MOVQ dB_base+72(FP), R9
+	MOVQ w_base+96(FP), R10
+	MOVQ post_base+120(FP), R11
+	MOVQ u_base+144(FP), R12
+	MOVQ beta_base+168(FP), R13
+	VBROADCASTSS x+192(FP), Z8
+	VBROADCASTSS m+196(FP), Z12
+	VBROADCASTSS clip+200(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	VXORPS Z9, Z9, Z9             // Σ dD*post
+	VXORPS Z16, Z16, Z16          // Σ dM*u
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hfb_loop:
+	AVX512_MASK(CX, BX, hfb_body, hfb_done)
+
+hfb_body:
+	VMOVUPS.Z (R11)(AX*4), K1, Z0 // post
+	VMOVUPS.Z (R12)(AX*4), K1, Z1 // u
+	VMOVUPS.Z (R13)(AX*4), K1, Z3 // beta
+	VMOVUPS.Z (R10)(AX*4), K1, Z2 // w
+	VMULPS    Z0, Z8, Z4          // d = x*post
+	VMULPS    Z12, Z1, Z5         // u*m
+	VADDPS    Z3, Z5, Z5          // M
+	VMULPS    Z4, Z5, Z6          // M*d
+	VADDPS    Z6, Z2, Z6          // pre-clip value
+	VANDPS    Z11, Z6, Z6
+	VCMPPS    $2, Z10, Z6, K2     // |·| ≤ clip (false for NaN)
+	VMOVUPS.Z (DI)(AX*4), K1, Z7
+	VMOVAPS.Z Z7, K2, Z7          // g: the gradient through the clip
+	VMOVUPS   Z7, K1, (DI)(AX*4)
+	VMULPS    Z4, Z7, Z13         // dM = g*d
+	VMOVUPS.Z (R8)(AX*4), K1, Z14
+	VMULPS    Z12, Z13, Z6        // dM*m
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R8)(AX*4)
+	VMOVUPS.Z (R9)(AX*4), K1, Z14
+	VADDPS    Z13, Z14, Z14
+	VMOVUPS   Z14, K1, (R9)(AX*4)
+	VMULPS    Z1, Z13, Z6         // dM*u
+	VADDPS    Z6, Z16, Z16
+	VMULPS    Z5, Z7, Z7          // dD = g*M
+	VMULPS    Z0, Z7, Z6          // dD*post
+	VADDPS    Z6, Z9, Z9
+	VMOVUPS.Z (SI)(AX*4), K1, Z14
+	VMULPS    Z8, Z7, Z6          // dD*x
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (SI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hfb_loop
+
+hfb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, s+208(FP)
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+212(FP)
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanRowAVX2(dst, w, post, u, beta []float32, x, m, clip float32)
+// rowHebbFanGo for len(dst) a multiple of 8.
+TEXT ·plasticHebbFanRowAVX2(SB), NOSPLIT, $0-132
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ u_base+72(FP), R8
+	MOVQ beta_base+96(FP), R9
+	VBROADCASTSS x+120(FP), Y8
+	VBROADCASTSS m+124(FP), Y12
+	VBROADCASTSS clip+128(FP), Y10
+	VXORPS Y9, Y9, Y9
+	VSUBPS Y10, Y9, Y9            // −clip
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hf_done_avx2
+
+hf_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0
+	VMOVUPS   (R8)(AX*4), Y1
+	VMOVUPS   (R9)(AX*4), Y3
+	VMOVUPS   (DI)(AX*4), Y2
+	VMULPS    Y0, Y8, Y0          // d = x*post
+	VMULPS    Y12, Y1, Y1         // u*m
+	VADDPS    Y3, Y1, Y1          // M
+	VMULPS    Y0, Y1, Y0          // M*d
+	VADDPS    Y0, Y2, Y2
+	VMAXPS    Y2, Y9, Y2
+	VMINPS    Y2, Y10, Y2
+	VMOVUPS   Y2, (R11)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hf_loop_avx2
+
+hf_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanBackRowAVX2(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+// rowHebbFanBackGo for len(dW) a multiple of 8.
+TEXT ·plasticHebbFanBackRowAVX2(SB), NOSPLIT, $0-216
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dU_base+48(FP), R8
+	MOVQ dB_base+72(FP), R9
+	MOVQ w_base+96(FP), R10
+	MOVQ post_base+120(FP), R11
+	MOVQ u_base+144(FP), R12
+	MOVQ beta_base+168(FP), R13
+	VBROADCASTSS x+192(FP), Y8
+	VBROADCASTSS m+196(FP), Y12
+	VBROADCASTSS clip+200(FP), Y10
+	MOVL $0x7fffffff, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	VXORPS Y9, Y9, Y9             // Σ dD*post
+	VXORPS Y15, Y15, Y15          // Σ dM*u
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hfb_done_avx2
+
+hfb_loop_avx2:
+	VMOVUPS   (R11)(AX*4), Y0     // post
+	VMOVUPS   (R12)(AX*4), Y1     // u
+	VMOVUPS   (R13)(AX*4), Y3     // beta
+	VMOVUPS   (R10)(AX*4), Y2     // w
+	VMULPS    Y0, Y8, Y4          // d = x*post
+	VMULPS    Y12, Y1, Y5         // u*m
+	VADDPS    Y3, Y5, Y5          // M
+	VMULPS    Y4, Y5, Y6          // M*d
+	VADDPS    Y6, Y2, Y6
+	VANDPS    Y11, Y6, Y6
+	VCMPPS    $2, Y10, Y6, Y6     // |·| ≤ clip (false for NaN)
+	VMOVUPS   (DI)(AX*4), Y7
+	VANDPS    Y6, Y7, Y7          // g
+	VMOVUPS   Y7, (DI)(AX*4)
+	VMULPS    Y4, Y7, Y13         // dM = g*d
+	VMOVUPS   (R8)(AX*4), Y14
+	VMULPS    Y12, Y13, Y6        // dM*m
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R8)(AX*4)
+	VMOVUPS   (R9)(AX*4), Y14
+	VADDPS    Y13, Y14, Y14
+	VMOVUPS   Y14, (R9)(AX*4)
+	VMULPS    Y1, Y13, Y6         // dM*u
+	VADDPS    Y6, Y15, Y15
+	VMULPS    Y5, Y7, Y7          // dD = g*M
+	VMULPS    Y0, Y7, Y6          // dD*post
+	VADDPS    Y6, Y9, Y9
+	VMOVUPS   (SI)(AX*4), Y14
+	VMULPS    Y8, Y7, Y6          // dD*x
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (SI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hfb_loop_avx2
+
+hfb_done_avx2:
+	VMOVAPS Y15, Y1               // HSUM256 clobbers X15
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, s+208(FP)
+	VMOVAPS Y1, Y0
+	HSUM256
+	MOVSS   X0, dm+212(FP)
+	VZEROUPPER
+	RET

@@ -50,11 +50,53 @@ type plasticRows struct {
 	// retroBack: the backward of retro (see retroUpdateBackwardGeneric), with
 	// dM[j] and deta[j] accumulated per element; returns Σ dD*post[j].
 	retroBack func(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
+
+	// Optional fusions for a per-connection fan-out with bias (the default
+	// neuromodulation), which spare the M and dM passes; nil when a level
+	// has none.
+	//
+	// hebbFan: hebb with M[j] = u[j]*m + beta[j] computed in the same pass.
+	hebbFan func(dst, w, post, u, beta []float32, x, m, clip float32)
+	// hebbFanBack: hebbBack, then modBack on the same element: dU[j] +=
+	// dM*m, dB[j] += dM; returns Σ dD*post[j] and Σ dM*u[j].
+	hebbFanBack func(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and
 // their tails, and a way to test the drivers on every build.
-var goRows = plasticRows{rowMulAddGo, rowReadBackGo, rowModGo, rowHebbGo, rowHebbBackGo, rowModBackGo, rowRetroGo, rowRetroBackGo}
+var goRows = plasticRows{rowMulAddGo, rowReadBackGo, rowModGo, rowHebbGo, rowHebbBackGo, rowModBackGo, rowRetroGo, rowRetroBackGo,
+	rowHebbFanGo, rowHebbFanBackGo}
+
+func rowHebbFanGo(dst, w, post, u, beta []float32, x, m, clip float32) {
+	n := len(dst)
+	w, post, u, beta = w[:n], post[:n], u[:n], beta[:n]
+	for j := range dst {
+		M := float32(u[j]*m) + beta[j]
+		d := float32(x * post[j])
+		dst[j] = clip32(w[j]+float32(M*d), clip)
+	}
+}
+
+func rowHebbFanBackGo(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32) {
+	n := len(dW)
+	dpost, dU, dB, w, post, u, beta = dpost[:n], dU[:n], dB[:n], w[:n], post[:n], u[:n], beta[:n]
+	for j := range dW {
+		M := float32(u[j]*m) + beta[j]
+		d := float32(x * post[j])
+		if !inClip(w[j]+float32(M*d), clip) {
+			dW[j] = 0
+		}
+		g := dW[j]
+		dM := float32(g * d)
+		dU[j] += float32(dM * m)
+		dB[j] += dM
+		dm += float32(dM * u[j])
+		dD := float32(g * M)
+		s += float32(dD * post[j])
+		dpost[j] += float32(dD * x)
+	}
+	return s, dm
+}
 
 func rowMulAddGo(p, x, y []float32, s float32) {
 	x, y = x[:len(p)], y[:len(p)]
@@ -236,10 +278,14 @@ func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32,
 		nb := min(plasticBlock, n-j0)
 		var M []float32
 		for i := 0; i < n; i++ {
+			r := i*n + j0
+			if k.hebbFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
+				k.hebbFan(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
+				continue
+			}
 			if i == 0 || perRow(n, len(scale)) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
-			r := i*n + j0
 			k.hebb(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
 		}
 	}
@@ -287,12 +333,19 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 		nb := min(plasticBlock, n-j0)
 		var M []float32
 		for i := 0; i < n; i++ {
+			r := i*n + j0
+			if k.hebbFanBack != nil && perRow(n, len(scale)) && len(bias) > 0 {
+				s, d := k.hebbFanBack(dhebb[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb], dbias[r:r+nb],
+					hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
+				dpre[i] += s
+				dm += d
+				continue
+			}
 			if i == 0 || perRow(n, len(scale)) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
 			dM := dmbuf[:nb]
 			clear(dM)
-			r := i*n + j0
 			dpre[i] += k.hebbBack(dhebb[r:r+nb], dpost[j0:j0+nb], dM, hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
 			dm += modGrad(k, dM, dscale, dbias, scale, n, i, j0, m)
 		}

@@ -37,6 +37,9 @@ func plasticSizes() []int {
 func plasticImpls(t *testing.T, f func(t *testing.T, rows *plasticRows)) {
 	asmtest.ForEachLevel(t, func(t *testing.T, _ cpu.Level) { f(t, nil) })
 	t.Run("gorows", func(t *testing.T) { f(t, &goRows) })
+	unfused := goRows
+	unfused.hebbFan, unfused.hebbFanBack = nil, nil
+	t.Run("gorows-unfused", func(t *testing.T) { f(t, &unfused) })
 }
 
 // buf is a guarded, misaligned buffer with a reference copy.
