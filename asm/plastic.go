@@ -12,7 +12,8 @@ import "fmt"
 // down the columns) or 1 (one per sample). len(bias) is 0 (no bias) or
 // len(scale). The plastic layer passes scale = η and m = 1 for Hebbian
 // plasticity, and the fan-out weights, the modulator output m and the fan-out
-// bias for neuromodulation.
+// bias for neuromodulation. The updates write to a destination that may be
+// the input trace itself.
 //
 // Accuracy: the update kernels and the reads are computed with the same
 // roundings at every level (no fused multiply-add; vector code runs across j,

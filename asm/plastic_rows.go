@@ -7,9 +7,9 @@ import "sync"
 // pre-synaptic value as a scalar, so the assembly stays small and every
 // element sees the same operations as in the reference. The drivers below
 // walk the rows (and, for the updates, blocks of at most plasticBlock
-// columns, whose modulation M they first write to a stack buffer) and call
-// the primitives of the active level through a plasticRows table, chosen once
-// per call.
+// columns, whose modulation M they first write to a small buffer, unless a
+// fused primitive computes it in the same pass) and call the primitives of
+// the active level through a plasticRows table, chosen once per call.
 //
 // The Go primitives (rowMulAddGo …) are the reference of each primitive; the
 // AVX2 and NEON ones run their vector loop on a multiple of the vector width
