@@ -25,13 +25,34 @@
 // exactly the baseline LSTM. State carries h, c and the traces from segment
 // to segment by value; no gradient crosses a segment boundary.
 //
+// # Use
+//
+// One layer of a stack, one BPTT segment of T steps over a batch of B:
+//
+//	cfg := plasticity.Default(plasticity.Neuromod, in, h) // then set options
+//	p, _ := plasticity.NewParams(cfg)                      // p.Init(rng, scale)
+//	l := plasticity.NewLayer(p)                            // l.Scratch shared across layers
+//	st := plasticity.NewState(cfg, B)                      // st.Reset() each epoch / eval pass
+//	// xproj [T, B, 4H] = x·W_ihᵀ + b_ih + b_hh (one GEMM for the segment)
+//	l.Forward(hOut, xproj, st, T)                          // hOut [T, B, H]; st carried on
+//	l.Backward(dxproj, dhOut, grads)                       // grads: a Params accumulating
+//
+// Checkpoint names (Params.Tensors) are PyTorch's weight_ih, weight_hh,
+// bias_ih and bias_hh plus alpha, eta, mod_weight, mod_bias, fan_weight and
+// fan_bias where the variant has them; Config.NumParams counts them, and
+// LanguageModelParams and MatchHidden size a language model against the
+// baseline.
+//
 // # Cost
 //
-// Per step and sample the layer does the baseline's work (one GEMM for all
-// four gates' h·W_hh over the batch, the fused cell) plus O(H²) plastic work
-// done by the fused kernels of package asm: the read α ⊙ (h·Hebb), never
-// forming w + α⊙Hebb, and the trace update with its clip in the same pass
-// (forward), and their backward counterparts.
+// Per step and sample the layer does the baseline's work (forward, one GEMM
+// over the batch for all four gates' h·W_hh and the fused cell; backward, the
+// fused cell and a vector–matrix product per sample, then one GEMM for W_hh's
+// gradient over the segment) plus O(H²) plastic work done by the fused
+// kernels of package asm: the read α ⊙ (h·Hebb), never forming w + α⊙Hebb,
+// the trace update with its clip in the same pass, and their backward
+// counterparts, plus one replayed trace update per step. The per-sample work
+// is shared by Layer.Workers goroutines.
 //
 // # Memory
 //
