@@ -51,6 +51,17 @@ var neonRows = plasticRows{
 		s := plasticRetroBackRowNEON(dW[:v], dE, dpost, dM, deta, w, e, post, M, eta, x, clip)
 		return s + rowRetroBackGo(dW[v:], dE[v:], dpost[v:], dM[v:], deta[v:], w[v:], e[v:], post[v:], M[v:], eta[v:], x, clip)
 	},
+	hebbFan: func(dst, w, post, u, beta []float32, x, m, clip float32) {
+		v := len(dst) &^ 3
+		plasticHebbFanRowNEON(dst[:v], w, post, u, beta, x, m, clip)
+		rowHebbFanGo(dst[v:], w[v:], post[v:], u[v:], beta[v:], x, m, clip)
+	},
+	hebbFanBack: func(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (float32, float32) {
+		v := len(dW) &^ 3
+		s, dm := plasticHebbFanBackRowNEON(dW[:v], dpost, dU, dB, w, post, u, beta, x, m, clip)
+		s2, dm2 := rowHebbFanBackGo(dW[v:], dpost[v:], dU[v:], dB[v:], w[v:], post[v:], u[v:], beta[v:], x, m, clip)
+		return s + s2, dm + dm2
+	},
 }
 
 // plasticRowsFor returns the row primitives of the active level, or nil for
@@ -104,3 +115,13 @@ func plasticRetroRowNEON(dw, de, w, e, post, M, eta []float32, x, clip float32)
 //
 //go:noescape
 func plasticRetroBackRowNEON(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
+
+// plasticHebbFanRowNEON is rowHebbFanGo.
+//
+//go:noescape
+func plasticHebbFanRowNEON(dst, w, post, u, beta []float32, x, m, clip float32)
+
+// plasticHebbFanBackRowNEON is rowHebbFanBackGo.
+//
+//go:noescape
+func plasticHebbFanBackRowNEON(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)

@@ -337,3 +337,108 @@ rtb_done:
 	FMOVS F9, ret+248(FP)
 	RET
 
+// func plasticHebbFanRowNEON(dst, w, post, u, beta []float32, x, m, clip float32)
+// rowHebbFanGo, for len(dst) a multiple of 4.
+TEXT ·plasticHebbFanRowNEON(SB), NOSPLIT, $0-132
+	MOVD  dst_base+0(FP), R4
+	MOVD  dst_len+8(FP), R1
+	MOVD  w_base+24(FP), R0
+	MOVD  post_base+48(FP), R2
+	MOVD  u_base+72(FP), R3
+	MOVD  beta_base+96(FP), R5
+	FMOVS x+120(FP), F8
+	VDUP  V8.S[0], V8.S4
+	FMOVS m+124(FP), F12
+	VDUP  V12.S[0], V12.S4
+	FMOVS clip+128(FP), F10
+	VDUP  V10.S[0], V10.S4
+	WORD $0x6ea0f949 // fneg v9.4s, v10.4s
+	LSR   $2, R1
+	CBZ   R1, hf_done
+
+hf_loop:
+	VLD1.P 16(R2), [V0.S4]
+	VLD1.P 16(R3), [V1.S4]
+	VLD1.P 16(R5), [V3.S4]
+	VLD1.P 16(R0), [V2.S4]
+	WORD $0x6e20dd00 // fmul v0.4s, v8.4s, v0.4s
+	WORD $0x6e2cdc21 // fmul v1.4s, v1.4s, v12.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	WORD $0x6e20dc20 // fmul v0.4s, v1.4s, v0.4s
+	WORD $0x4e20d442 // fadd v2.4s, v2.4s, v0.4s
+	WORD $0x4e22f522 // fmax v2.4s, v9.4s, v2.4s
+	WORD $0x4ea2f542 // fmin v2.4s, v10.4s, v2.4s
+	VST1.P [V2.S4], 16(R4)
+	SUBS   $1, R1
+	BNE    hf_loop
+
+hf_done:
+	RET
+
+// func plasticHebbFanBackRowNEON(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+// rowHebbFanBackGo, for len(dW) a multiple of 4.
+TEXT ·plasticHebbFanBackRowNEON(SB), NOSPLIT, $0-216
+	MOVD  dW_base+0(FP), R0
+	MOVD  dW_len+8(FP), R1
+	MOVD  dpost_base+24(FP), R2
+	MOVD  dU_base+48(FP), R3
+	MOVD  dB_base+72(FP), R5
+	MOVD  w_base+96(FP), R6
+	MOVD  post_base+120(FP), R7
+	MOVD  u_base+144(FP), R8
+	MOVD  beta_base+168(FP), R9
+	FMOVS x+192(FP), F8
+	VDUP  V8.S[0], V8.S4
+	FMOVS m+196(FP), F12
+	VDUP  V12.S[0], V12.S4
+	FMOVS clip+200(FP), F10
+	VDUP  V10.S[0], V10.S4
+	VEOR  V9.B16, V9.B16, V9.B16
+	VEOR  V16.B16, V16.B16, V16.B16
+	LSR   $2, R1
+	CBZ   R1, hfb_done
+
+hfb_loop:
+	VLD1.P 16(R7), [V0.S4]
+	VLD1.P 16(R8), [V1.S4]
+	VLD1.P 16(R9), [V3.S4]
+	VLD1.P 16(R6), [V2.S4]
+	WORD $0x6e20dd04 // fmul v4.4s, v8.4s, v0.4s
+	WORD $0x6e2cdc25 // fmul v5.4s, v1.4s, v12.4s
+	WORD $0x4e23d4a5 // fadd v5.4s, v5.4s, v3.4s
+	WORD $0x6e24dca6 // fmul v6.4s, v5.4s, v4.4s
+	WORD $0x4e26d446 // fadd v6.4s, v2.4s, v6.4s
+	WORD $0x4ea0f8c6 // fabs v6.4s, v6.4s
+	WORD $0x6e26e546 // fcmge v6.4s, v10.4s, v6.4s
+	VLD1   (R0), [V7.S4]
+	VAND   V6.B16, V7.B16, V7.B16
+	VST1.P [V7.S4], 16(R0)
+	WORD $0x6e24dced // fmul v13.4s, v7.4s, v4.4s
+	VLD1   (R3), [V14.S4]
+	WORD $0x6e2cdda6 // fmul v6.4s, v13.4s, v12.4s
+	WORD $0x4e26d5ce // fadd v14.4s, v14.4s, v6.4s
+	VST1.P [V14.S4], 16(R3)
+	VLD1   (R5), [V14.S4]
+	WORD $0x4e2dd5ce // fadd v14.4s, v14.4s, v13.4s
+	VST1.P [V14.S4], 16(R5)
+	WORD $0x6e21dda6 // fmul v6.4s, v13.4s, v1.4s
+	WORD $0x4e26d610 // fadd v16.4s, v16.4s, v6.4s
+	WORD $0x6e25dce7 // fmul v7.4s, v7.4s, v5.4s
+	WORD $0x6e20dce6 // fmul v6.4s, v7.4s, v0.4s
+	WORD $0x4e26d529 // fadd v9.4s, v9.4s, v6.4s
+	VLD1   (R2), [V14.S4]
+	WORD $0x6e28dce6 // fmul v6.4s, v7.4s, v8.4s
+	WORD $0x4e26d5ce // fadd v14.4s, v14.4s, v6.4s
+	VST1.P [V14.S4], 16(R2)
+	SUBS   $1, R1
+	BNE    hfb_loop
+
+hfb_done:
+	WORD $0x6e29d529 // faddp v9.4s, v9.4s, v9.4s
+	WORD $0x7e30d929 // faddp s9, v9.2s
+	FMOVS F9, s+208(FP)
+	WORD $0x6e30d610 // faddp v16.4s, v16.4s, v16.4s
+	WORD $0x7e30da10 // faddp s16, v16.2s
+	FMOVS F16, dm+212(FP)
+	RET
+
