@@ -11,6 +11,7 @@ var avx512Rows = plasticRows{
 	hebb: plasticHebbRowAVX512, hebbBack: plasticHebbBackRowAVX512, modBack: plasticModBackRowAVX512,
 	retro: plasticRetroRowAVX512, retroBack: plasticRetroBackRowAVX512,
 	hebbFan: plasticHebbFanRowAVX512, hebbFanBack: plasticHebbFanBackRowAVX512,
+	retroFan: plasticRetroFanRowAVX512, retroFanBack: plasticRetroFanBackRowAVX512,
 }
 
 // avx2Rows are the AVX2 row primitives; each runs its assembly on the largest
@@ -69,6 +70,17 @@ var avx2Rows = plasticRows{
 		v := len(dW) &^ 7
 		s, dm := plasticHebbFanBackRowAVX2(dW[:v], dpost, dU, dB, w, post, u, beta, x, m, clip)
 		s2, dm2 := rowHebbFanBackGo(dW[v:], dpost[v:], dU[v:], dB[v:], w[v:], post[v:], u[v:], beta[v:], x, m, clip)
+		return s + s2, dm + dm2
+	},
+	retroFan: func(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32) {
+		v := len(dw) &^ 7
+		plasticRetroFanRowAVX2(dw[:v], de, w, e, post, u, beta, eta, x, m, clip)
+		rowRetroFanGo(dw[v:], de[v:], w[v:], e[v:], post[v:], u[v:], beta[v:], eta[v:], x, m, clip)
+	},
+	retroFanBack: func(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (float32, float32) {
+		v := len(dW) &^ 7
+		s, dm := plasticRetroFanBackRowAVX2(dW[:v], dE, dpost, dU, dB, deta, w, e, post, u, beta, eta, x, m, clip)
+		s2, dm2 := rowRetroFanBackGo(dW[v:], dE[v:], dpost[v:], dU[v:], dB[v:], deta[v:], w[v:], e[v:], post[v:], u[v:], beta[v:], eta[v:], x, m, clip)
 		return s + s2, dm + dm2
 	},
 }
@@ -187,3 +199,23 @@ func plasticHebbFanRowAVX2(dst, w, post, u, beta []float32, x, m, clip float32)
 //
 //go:noescape
 func plasticHebbFanBackRowAVX2(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+
+// plasticRetroFanRowAVX512 is rowRetroFanGo.
+//
+//go:noescape
+func plasticRetroFanRowAVX512(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+
+// plasticRetroFanBackRowAVX512 is rowRetroFanBackGo.
+//
+//go:noescape
+func plasticRetroFanBackRowAVX512(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+
+// plasticRetroFanRowAVX2 is rowRetroFanGo for len(dw) a multiple of 8.
+//
+//go:noescape
+func plasticRetroFanRowAVX2(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+
+// plasticRetroFanBackRowAVX2 is rowRetroFanBackGo for len(dW) a multiple of 8.
+//
+//go:noescape
+func plasticRetroFanBackRowAVX2(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)

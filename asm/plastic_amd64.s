@@ -978,3 +978,291 @@ hfb_done_avx2:
 	MOVSS   X0, dm+212(FP)
 	VZEROUPPER
 	RET
+
+// func plasticRetroFanRowAVX512(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+// rowRetroFanGo: the retroactive update with M = u*m + beta computed in the pass.
+TEXT ·plasticRetroFanRowAVX512(SB), NOSPLIT, $0-204
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ u_base+120(FP), R9
+	MOVQ beta_base+144(FP), R10
+	MOVQ eta_base+168(FP), R11
+	VBROADCASTSS x+192(FP), Z8
+	VBROADCASTSS m+196(FP), Z12
+	VBROADCASTSS clip+200(FP), Z10
+	VXORPS Z9, Z9, Z9
+	VSUBPS Z10, Z9, Z9            // −clip
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z11          // 1.0
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rf_loop:
+	AVX512_MASK(CX, BX, rf_body, rf_done)
+
+rf_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0  // e
+	VMOVUPS.Z (R9)(AX*4), K1, Z1  // u
+	VMOVUPS.Z (R10)(AX*4), K1, Z3 // beta
+	VMULPS    Z12, Z1, Z1
+	VADDPS    Z3, Z1, Z1          // M = u*m + beta
+	VMOVUPS.Z (DI)(AX*4), K1, Z2  // w
+	VMULPS    Z0, Z1, Z4          // M*e
+	VADDPS    Z4, Z2, Z2
+	VMAXPS    Z2, Z9, Z2
+	VMINPS    Z2, Z10, Z2
+	VMOVUPS   Z2, K1, (R12)(AX*4)
+	VMOVUPS.Z (R8)(AX*4), K1, Z4  // post
+	VMOVUPS.Z (R11)(AX*4), K1, Z5 // eta
+	VMULPS    Z4, Z8, Z4          // d = x*post
+	VSUBPS    Z5, Z11, Z6         // 1−eta
+	VMULPS    Z0, Z6, Z6          // (1−eta)*e
+	VMULPS    Z4, Z5, Z4          // eta*d
+	VADDPS    Z4, Z6, Z6
+	VMOVUPS   Z6, K1, (R13)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rf_loop
+
+rf_done:
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanBackRowAVX512(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+// rowRetroFanBackGo. Twelve streams outgrow the registers: beta, eta and
+// deta are addressed through BX, reloaded from the arguments each time.
+TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $0-312
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dE_base+24(FP), SI
+	MOVQ dpost_base+48(FP), R8
+	MOVQ dU_base+72(FP), R9
+	MOVQ dB_base+96(FP), R10
+	MOVQ w_base+144(FP), R11
+	MOVQ e_base+168(FP), R12
+	MOVQ post_base+192(FP), R13
+	MOVQ u_base+216(FP), DX
+	VBROADCASTSS x+288(FP), Z8
+	VBROADCASTSS m+292(FP), Z12
+	VBROADCASTSS clip+296(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z17          // 1.0
+	VXORPS Z9, Z9, Z9             // Σ dD*post
+	VXORPS Z16, Z16, Z16          // Σ dM*u
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rfb_loop:
+	AVX512_MASK(CX, BX, rfb_body, rfb_done)
+
+rfb_body:
+	VMOVUPS.Z (R12)(AX*4), K1, Z0 // e
+	VMOVUPS.Z (DX)(AX*4), K1, Z1  // u
+	MOVQ      beta_base+240(FP), BX
+	VMOVUPS.Z (BX)(AX*4), K1, Z3  // beta
+	VMULPS    Z12, Z1, Z5
+	VADDPS    Z3, Z5, Z5          // M = u*m + beta
+	VMOVUPS.Z (R11)(AX*4), K1, Z2 // w
+	VMULPS    Z0, Z5, Z6          // M*e
+	VADDPS    Z6, Z2, Z6
+	VANDPS    Z11, Z6, Z6
+	VCMPPS    $2, Z10, Z6, K2     // |·| ≤ clip (false for NaN)
+	VMOVUPS.Z (DI)(AX*4), K1, Z7
+	VMOVAPS.Z Z7, K2, Z7          // g
+	VMOVUPS   Z7, K1, (DI)(AX*4)
+	VMULPS    Z0, Z7, Z13         // dM = g*e
+	VMOVUPS.Z (R9)(AX*4), K1, Z14
+	VMULPS    Z12, Z13, Z6        // dM*m
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R9)(AX*4)
+	VMOVUPS.Z (R10)(AX*4), K1, Z14
+	VADDPS    Z13, Z14, Z14
+	VMOVUPS   Z14, K1, (R10)(AX*4)
+	VMULPS    Z1, Z13, Z6         // dM*u
+	VADDPS    Z6, Z16, Z16
+	MOVQ      eta_base+264(FP), BX
+	VMOVUPS.Z (BX)(AX*4), K1, Z18 // eta
+	VMOVUPS.Z (SI)(AX*4), K1, Z19 // dE
+	VSUBPS    Z18, Z17, Z20       // 1−eta
+	VMULPS    Z19, Z20, Z20       // (1−eta)*dE
+	VMULPS    Z7, Z5, Z21         // M*g
+	VADDPS    Z21, Z20, Z20
+	VMOVUPS   Z20, K1, (SI)(AX*4)
+	VMOVUPS.Z (R13)(AX*4), K1, Z4 // post
+	VMULPS    Z4, Z8, Z22         // d = x*post
+	VSUBPS    Z0, Z22, Z22        // d − e
+	VMULPS    Z22, Z19, Z22       // dE*(d−e)
+	MOVQ      deta_base+120(FP), BX
+	VMOVUPS.Z (BX)(AX*4), K1, Z23
+	VADDPS    Z22, Z23, Z23
+	VMOVUPS   Z23, K1, (BX)(AX*4)
+	VMULPS    Z19, Z18, Z24       // dD = eta*dE
+	VMULPS    Z4, Z24, Z6         // dD*post
+	VADDPS    Z6, Z9, Z9
+	VMOVUPS.Z (R8)(AX*4), K1, Z14
+	VMULPS    Z8, Z24, Z6         // dD*x
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R8)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rfb_loop
+
+rfb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, s+304(FP)
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+308(FP)
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanRowAVX2(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+// rowRetroFanGo for len(dw) a multiple of 8.
+TEXT ·plasticRetroFanRowAVX2(SB), NOSPLIT, $0-204
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ u_base+120(FP), R9
+	MOVQ beta_base+144(FP), R10
+	MOVQ eta_base+168(FP), R11
+	VBROADCASTSS x+192(FP), Y8
+	VBROADCASTSS m+196(FP), Y12
+	VBROADCASTSS clip+200(FP), Y10
+	VXORPS Y9, Y9, Y9
+	VSUBPS Y10, Y9, Y9            // −clip
+	MOVL $0x3f800000, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // 1.0
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rf_done_avx2
+
+rf_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0      // e
+	VMOVUPS   (R9)(AX*4), Y1      // u
+	VMOVUPS   (R10)(AX*4), Y3     // beta
+	VMULPS    Y12, Y1, Y1
+	VADDPS    Y3, Y1, Y1          // M
+	VMOVUPS   (DI)(AX*4), Y2      // w
+	VMULPS    Y0, Y1, Y4          // M*e
+	VADDPS    Y4, Y2, Y2
+	VMAXPS    Y2, Y9, Y2
+	VMINPS    Y2, Y10, Y2
+	VMOVUPS   Y2, (R12)(AX*4)
+	VMOVUPS   (R8)(AX*4), Y4      // post
+	VMOVUPS   (R11)(AX*4), Y5     // eta
+	VMULPS    Y4, Y8, Y4          // d = x*post
+	VSUBPS    Y5, Y11, Y6         // 1−eta
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y4, Y5, Y4
+	VADDPS    Y4, Y6, Y6
+	VMOVUPS   Y6, (R13)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rf_loop_avx2
+
+rf_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanBackRowAVX2(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+// rowRetroFanBackGo for len(dW) a multiple of 8; beta, eta and deta through
+// BX as in the AVX-512 version.
+TEXT ·plasticRetroFanBackRowAVX2(SB), NOSPLIT, $0-312
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dE_base+24(FP), SI
+	MOVQ dpost_base+48(FP), R8
+	MOVQ dU_base+72(FP), R9
+	MOVQ dB_base+96(FP), R10
+	MOVQ w_base+144(FP), R11
+	MOVQ e_base+168(FP), R12
+	MOVQ post_base+192(FP), R13
+	MOVQ u_base+216(FP), DX
+	VBROADCASTSS x+288(FP), Y8
+	VBROADCASTSS m+292(FP), Y12
+	VBROADCASTSS clip+296(FP), Y10
+	MOVL $0x7fffffff, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	MOVL $0x3f800000, BX
+	MOVQ BX, X13
+	VPBROADCASTD X13, Y13         // 1.0
+	VXORPS Y9, Y9, Y9             // Σ dD*post
+	VXORPS Y15, Y15, Y15          // Σ dM*u
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rfb_done_avx2
+
+rfb_loop_avx2:
+	VMOVUPS   (R12)(AX*4), Y0     // e
+	VMOVUPS   (DX)(AX*4), Y1      // u
+	MOVQ      beta_base+240(FP), BX
+	VMOVUPS   (BX)(AX*4), Y3      // beta
+	VMULPS    Y12, Y1, Y5
+	VADDPS    Y3, Y5, Y5          // M
+	VMOVUPS   (R11)(AX*4), Y2     // w
+	VMULPS    Y0, Y5, Y6          // M*e
+	VADDPS    Y6, Y2, Y6
+	VANDPS    Y11, Y6, Y6
+	VCMPPS    $2, Y10, Y6, Y6
+	VMOVUPS   (DI)(AX*4), Y7
+	VANDPS    Y6, Y7, Y7          // g
+	VMOVUPS   Y7, (DI)(AX*4)
+	VMULPS    Y0, Y7, Y2          // dM = g*e
+	VMOVUPS   (R9)(AX*4), Y14
+	VMULPS    Y12, Y2, Y6         // dM*m
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R9)(AX*4)
+	VMOVUPS   (R10)(AX*4), Y14
+	VADDPS    Y2, Y14, Y14
+	VMOVUPS   Y14, (R10)(AX*4)
+	VMULPS    Y1, Y2, Y6          // dM*u
+	VADDPS    Y6, Y15, Y15
+	MOVQ      eta_base+264(FP), BX
+	VMOVUPS   (BX)(AX*4), Y3      // eta
+	VMOVUPS   (SI)(AX*4), Y4      // dE
+	VSUBPS    Y3, Y13, Y1         // 1−eta
+	VMULPS    Y4, Y1, Y1          // (1−eta)*dE
+	VMULPS    Y7, Y5, Y6          // M*g
+	VADDPS    Y6, Y1, Y1
+	VMOVUPS   Y1, (SI)(AX*4)
+	VMOVUPS   (R13)(AX*4), Y2     // post
+	VMULPS    Y2, Y8, Y6          // d = x*post
+	VSUBPS    Y0, Y6, Y6          // d − e
+	VMULPS    Y6, Y4, Y6          // dE*(d−e)
+	MOVQ      deta_base+120(FP), BX
+	VMOVUPS   (BX)(AX*4), Y14
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (BX)(AX*4)
+	VMULPS    Y4, Y3, Y4          // dD = eta*dE
+	VMULPS    Y2, Y4, Y6          // dD*post
+	VADDPS    Y6, Y9, Y9
+	VMOVUPS   (R8)(AX*4), Y14
+	VMULPS    Y8, Y4, Y6          // dD*x
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R8)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rfb_loop_avx2
+
+rfb_done_avx2:
+	VMOVAPS Y15, Y1               // HSUM256 clobbers X15
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, s+304(FP)
+	VMOVAPS Y1, Y0
+	HSUM256
+	MOVSS   X0, dm+308(FP)
+	VZEROUPPER
+	RET

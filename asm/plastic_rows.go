@@ -60,12 +60,54 @@ type plasticRows struct {
 	// hebbFanBack: hebbBack, then modBack on the same element: dU[j] +=
 	// dM*m, dB[j] += dM; returns Σ dD*post[j] and Σ dM*u[j].
 	hebbFanBack func(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+	// retroFan: retro with M[j] = u[j]*m + beta[j] computed in the pass.
+	retroFan func(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+	// retroFanBack: retroBack, then modBack on the same element; returns
+	// Σ dD*post[j] and Σ dM*u[j].
+	retroFanBack func(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and
 // their tails, and a way to test the drivers on every build.
 var goRows = plasticRows{rowMulAddGo, rowReadBackGo, rowModGo, rowHebbGo, rowHebbBackGo, rowModBackGo, rowRetroGo, rowRetroBackGo,
-	rowHebbFanGo, rowHebbFanBackGo}
+	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo}
+
+func rowRetroFanGo(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32) {
+	n := len(dw)
+	de, w, e, post, u, beta, eta = de[:n], w[:n], e[:n], post[:n], u[:n], beta[:n], eta[:n]
+	for j := range dw {
+		M := float32(u[j]*m) + beta[j]
+		ej := e[j]
+		dw[j] = clip32(w[j]+float32(M*ej), clip)
+		d := float32(x * post[j])
+		de[j] = float32((1-eta[j])*ej) + float32(eta[j]*d)
+	}
+}
+
+func rowRetroFanBackGo(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32) {
+	n := len(dW)
+	dE, dpost, dU, dB, deta = dE[:n], dpost[:n], dU[:n], dB[:n], deta[:n]
+	w, e, post, u, beta, eta = w[:n], e[:n], post[:n], u[:n], beta[:n], eta[:n]
+	for j := range dW {
+		M := float32(u[j]*m) + beta[j]
+		ej, et := e[j], eta[j]
+		d := float32(x * post[j])
+		if !inClip(w[j]+float32(M*ej), clip) {
+			dW[j] = 0
+		}
+		g, dEj := dW[j], dE[j]
+		dM := float32(g * ej)
+		dU[j] += float32(dM * m)
+		dB[j] += dM
+		dm += float32(dM * u[j])
+		dE[j] = float32((1-et)*dEj) + float32(M*g)
+		deta[j] += float32(dEj * (d - ej))
+		dD := float32(et * dEj)
+		s += float32(dD * post[j])
+		dpost[j] += float32(dD * x)
+	}
+	return s, dm
+}
 
 func rowHebbFanGo(dst, w, post, u, beta []float32, x, m, clip float32) {
 	n := len(dst)
@@ -361,14 +403,20 @@ func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, sc
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
+		fused := k.retroFan != nil && perRow(n, len(scale)) && len(bias) > 0
 		et := etaBlock(ebuf[:nb], eta)
 		for i := 0; i < n; i++ {
-			if i == 0 || perRow(n, len(scale)) {
+			if !fused && (i == 0 || perRow(n, len(scale))) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
 			r := i*n + j0
 			if len(eta) > 1 {
 				et = eta[r : r+nb]
+			}
+			if k.retroFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
+				k.retroFan(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb],
+					scale[r:r+nb], bias[r:r+nb], et, pre[i], m, clip)
+				continue
 			}
 			k.retro(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
 		}
@@ -394,9 +442,10 @@ func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, 
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
+		fused := k.retroFanBack != nil && perRow(n, len(scale)) && len(bias) > 0
 		et := etaBlock(ebuf[:nb], eta)
 		for i := 0; i < n; i++ {
-			if i == 0 || perRow(n, len(scale)) {
+			if !fused && (i == 0 || perRow(n, len(scale))) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
 			r := i*n + j0
@@ -406,11 +455,18 @@ func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, 
 			} else {
 				clear(det)
 			}
-			dM := dmbuf[:nb]
-			clear(dM)
-			dpre[i] += k.retroBack(dhebb[r:r+nb], delig[r:r+nb], dpost[j0:j0+nb], dM, det,
-				hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
-			dm += modGrad(k, dM, dscale, dbias, scale, n, i, j0, m)
+			if fused {
+				s, d := k.retroFanBack(dhebb[r:r+nb], delig[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb], dbias[r:r+nb], det,
+					hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], et, pre[i], m, clip)
+				dpre[i] += s
+				dm += d
+			} else {
+				dM := dmbuf[:nb]
+				clear(dM)
+				dpre[i] += k.retroBack(dhebb[r:r+nb], delig[r:r+nb], dpost[j0:j0+nb], dM, det,
+					hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
+				dm += modGrad(k, dM, dscale, dbias, scale, n, i, j0, m)
+			}
 			if len(eta) == 1 {
 				var s float32
 				for _, v := range det {

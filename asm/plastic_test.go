@@ -38,7 +38,7 @@ func plasticImpls(t *testing.T, f func(t *testing.T, rows *plasticRows)) {
 	asmtest.ForEachLevel(t, func(t *testing.T, _ cpu.Level) { f(t, nil) })
 	t.Run("gorows", func(t *testing.T) { f(t, &goRows) })
 	unfused := goRows
-	unfused.hebbFan, unfused.hebbFanBack = nil, nil
+	unfused.hebbFan, unfused.hebbFanBack, unfused.retroFan, unfused.retroFanBack = nil, nil, nil, nil
 	t.Run("gorows-unfused", func(t *testing.T) { f(t, &unfused) })
 }
 
