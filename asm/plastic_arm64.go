@@ -62,6 +62,17 @@ var neonRows = plasticRows{
 		s2, dm2 := rowHebbFanBackGo(dW[v:], dpost[v:], dU[v:], dB[v:], w[v:], post[v:], u[v:], beta[v:], x, m, clip)
 		return s + s2, dm + dm2
 	},
+	retroFan: func(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32) {
+		v := len(dw) &^ 3
+		plasticRetroFanRowNEON(dw[:v], de, w, e, post, u, beta, eta, x, m, clip)
+		rowRetroFanGo(dw[v:], de[v:], w[v:], e[v:], post[v:], u[v:], beta[v:], eta[v:], x, m, clip)
+	},
+	retroFanBack: func(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (float32, float32) {
+		v := len(dW) &^ 3
+		s, dm := plasticRetroFanBackRowNEON(dW[:v], dE, dpost, dU, dB, deta, w, e, post, u, beta, eta, x, m, clip)
+		s2, dm2 := rowRetroFanBackGo(dW[v:], dE[v:], dpost[v:], dU[v:], dB[v:], deta[v:], w[v:], e[v:], post[v:], u[v:], beta[v:], eta[v:], x, m, clip)
+		return s + s2, dm + dm2
+	},
 }
 
 // plasticRowsFor returns the row primitives of the active level, or nil for
@@ -125,3 +136,13 @@ func plasticHebbFanRowNEON(dst, w, post, u, beta []float32, x, m, clip float32)
 //
 //go:noescape
 func plasticHebbFanBackRowNEON(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+
+// plasticRetroFanRowNEON is rowRetroFanGo.
+//
+//go:noescape
+func plasticRetroFanRowNEON(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+
+// plasticRetroFanBackRowNEON is rowRetroFanBackGo.
+//
+//go:noescape
+func plasticRetroFanBackRowNEON(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)

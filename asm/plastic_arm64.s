@@ -442,3 +442,137 @@ hfb_done:
 	FMOVS F16, dm+212(FP)
 	RET
 
+// func plasticRetroFanRowNEON(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+// rowRetroFanGo, for len(dw) a multiple of 4.
+TEXT ·plasticRetroFanRowNEON(SB), NOSPLIT, $0-204
+	MOVD  dw_base+0(FP), R6
+	MOVD  dw_len+8(FP), R1
+	MOVD  de_base+24(FP), R7
+	MOVD  w_base+48(FP), R0
+	MOVD  e_base+72(FP), R2
+	MOVD  post_base+96(FP), R3
+	MOVD  u_base+120(FP), R4
+	MOVD  beta_base+144(FP), R5
+	MOVD  eta_base+168(FP), R8
+	FMOVS x+192(FP), F8
+	VDUP  V8.S[0], V8.S4
+	FMOVS m+196(FP), F12
+	VDUP  V12.S[0], V12.S4
+	FMOVS clip+200(FP), F10
+	VDUP  V10.S[0], V10.S4
+	WORD $0x6ea0f949 // fneg v9.4s, v10.4s
+	WORD $0x4f03f60b // fmov v11.4s, #1.0
+	LSR   $2, R1
+	CBZ   R1, rf_done
+
+rf_loop:
+	VLD1.P 16(R2), [V0.S4]
+	VLD1.P 16(R4), [V1.S4]
+	VLD1.P 16(R5), [V3.S4]
+	WORD $0x6e2cdc21 // fmul v1.4s, v1.4s, v12.4s
+	WORD $0x4e23d421 // fadd v1.4s, v1.4s, v3.4s
+	VLD1.P 16(R0), [V2.S4]
+	WORD $0x6e20dc24 // fmul v4.4s, v1.4s, v0.4s
+	WORD $0x4e24d442 // fadd v2.4s, v2.4s, v4.4s
+	WORD $0x4e22f522 // fmax v2.4s, v9.4s, v2.4s
+	WORD $0x4ea2f542 // fmin v2.4s, v10.4s, v2.4s
+	VST1.P [V2.S4], 16(R6)
+	VLD1.P 16(R3), [V4.S4]
+	VLD1.P 16(R8), [V5.S4]
+	WORD $0x6e24dd04 // fmul v4.4s, v8.4s, v4.4s
+	WORD $0x4ea5d566 // fsub v6.4s, v11.4s, v5.4s
+	WORD $0x6e20dcc6 // fmul v6.4s, v6.4s, v0.4s
+	WORD $0x6e24dca4 // fmul v4.4s, v5.4s, v4.4s
+	WORD $0x4e24d4c6 // fadd v6.4s, v6.4s, v4.4s
+	VST1.P [V6.S4], 16(R7)
+	SUBS   $1, R1
+	BNE    rf_loop
+
+rf_done:
+	RET
+
+// func plasticRetroFanBackRowNEON(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+// rowRetroFanBackGo, for len(dW) a multiple of 4.
+TEXT ·plasticRetroFanBackRowNEON(SB), NOSPLIT, $0-312
+	MOVD  dW_base+0(FP), R0
+	MOVD  dW_len+8(FP), R1
+	MOVD  dE_base+24(FP), R2
+	MOVD  dpost_base+48(FP), R3
+	MOVD  dU_base+72(FP), R4
+	MOVD  dB_base+96(FP), R5
+	MOVD  deta_base+120(FP), R6
+	MOVD  w_base+144(FP), R7
+	MOVD  e_base+168(FP), R8
+	MOVD  post_base+192(FP), R9
+	MOVD  u_base+216(FP), R10
+	MOVD  beta_base+240(FP), R11
+	MOVD  eta_base+264(FP), R12
+	FMOVS x+288(FP), F8
+	VDUP  V8.S[0], V8.S4
+	FMOVS m+292(FP), F12
+	VDUP  V12.S[0], V12.S4
+	FMOVS clip+296(FP), F10
+	VDUP  V10.S[0], V10.S4
+	WORD $0x4f03f611 // fmov v17.4s, #1.0
+	VEOR  V9.B16, V9.B16, V9.B16
+	VEOR  V16.B16, V16.B16, V16.B16
+	LSR   $2, R1
+	CBZ   R1, rfb_done
+
+rfb_loop:
+	VLD1.P 16(R8), [V0.S4]
+	VLD1.P 16(R10), [V1.S4]
+	VLD1.P 16(R11), [V3.S4]
+	WORD $0x6e2cdc25 // fmul v5.4s, v1.4s, v12.4s
+	WORD $0x4e23d4a5 // fadd v5.4s, v5.4s, v3.4s
+	VLD1.P 16(R7), [V2.S4]
+	WORD $0x6e20dca6 // fmul v6.4s, v5.4s, v0.4s
+	WORD $0x4e26d446 // fadd v6.4s, v2.4s, v6.4s
+	WORD $0x4ea0f8c6 // fabs v6.4s, v6.4s
+	WORD $0x6e26e546 // fcmge v6.4s, v10.4s, v6.4s
+	VLD1   (R0), [V7.S4]
+	VAND   V6.B16, V7.B16, V7.B16
+	VST1.P [V7.S4], 16(R0)
+	WORD $0x6e20dced // fmul v13.4s, v7.4s, v0.4s
+	VLD1   (R4), [V14.S4]
+	WORD $0x6e2cdda6 // fmul v6.4s, v13.4s, v12.4s
+	WORD $0x4e26d5ce // fadd v14.4s, v14.4s, v6.4s
+	VST1.P [V14.S4], 16(R4)
+	VLD1   (R5), [V14.S4]
+	WORD $0x4e2dd5ce // fadd v14.4s, v14.4s, v13.4s
+	VST1.P [V14.S4], 16(R5)
+	WORD $0x6e21dda6 // fmul v6.4s, v13.4s, v1.4s
+	WORD $0x4e26d610 // fadd v16.4s, v16.4s, v6.4s
+	VLD1.P 16(R12), [V18.S4]
+	VLD1   (R2), [V19.S4]
+	WORD $0x4eb2d634 // fsub v20.4s, v17.4s, v18.4s
+	WORD $0x6e33de94 // fmul v20.4s, v20.4s, v19.4s
+	WORD $0x6e27dcb5 // fmul v21.4s, v5.4s, v7.4s
+	WORD $0x4e35d694 // fadd v20.4s, v20.4s, v21.4s
+	VST1.P [V20.S4], 16(R2)
+	VLD1.P 16(R9), [V4.S4]
+	WORD $0x6e24dd16 // fmul v22.4s, v8.4s, v4.4s
+	WORD $0x4ea0d6d6 // fsub v22.4s, v22.4s, v0.4s
+	WORD $0x6e36de76 // fmul v22.4s, v19.4s, v22.4s
+	VLD1   (R6), [V23.S4]
+	WORD $0x4e36d6f7 // fadd v23.4s, v23.4s, v22.4s
+	VST1.P [V23.S4], 16(R6)
+	WORD $0x6e33de58 // fmul v24.4s, v18.4s, v19.4s
+	WORD $0x6e24df06 // fmul v6.4s, v24.4s, v4.4s
+	WORD $0x4e26d529 // fadd v9.4s, v9.4s, v6.4s
+	VLD1   (R3), [V14.S4]
+	WORD $0x6e28df06 // fmul v6.4s, v24.4s, v8.4s
+	WORD $0x4e26d5ce // fadd v14.4s, v14.4s, v6.4s
+	VST1.P [V14.S4], 16(R3)
+	SUBS   $1, R1
+	BNE    rfb_loop
+
+rfb_done:
+	WORD $0x6e29d529 // faddp v9.4s, v9.4s, v9.4s
+	WORD $0x7e30d929 // faddp s9, v9.2s
+	FMOVS F9, s+304(FP)
+	WORD $0x6e30d610 // faddp v16.4s, v16.4s, v16.4s
+	WORD $0x7e30da10 // faddp s16, v16.2s
+	FMOVS F16, dm+308(FP)
+	RET
+
