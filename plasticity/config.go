@@ -109,7 +109,9 @@ type Config struct {
 	Alpha Shape
 	// Clip bounds the trace: |Hebb| ≤ Clip. 1 (paper); 2 is the released code's.
 	Clip float32
-	// AGDiv divides the gradient of α (the code's agdiv); 1 is off.
+	// AGDiv divides the gradient of α (the code's agdiv, spec §2.3), before
+	// any clipping the caller does; 1 is off. It applies whatever α's shape
+	// (the released code applies it to per-neuron and scalar α only).
 	AGDiv float32
 }
 
