@@ -1,0 +1,1268 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Row primitives of the plastic-trace kernels (see plastic_rows.go for what
+// each computes; the Go versions rowXxxGo are the reference). Every element
+// sees the reference's operations in the reference's order — separate
+// VMULPS and VADDPS, no FMA — so elementwise results are bit-identical; only
+// the returned sums are reassociated.
+//
+// AVX-512 loops run 16 lanes per iteration under the mask K1: all ones for
+// full blocks, the low n−j bits (BZHI) for the tail, with zeroing masked
+// loads and masked stores, so they never touch memory past the slices. Masked-
+// off lanes load as 0 and contribute 0 to the sums.
+//
+// The AVX2 loops cover the largest multiple of 8 and return; the Go
+// wrapper finishes the tail with the Go primitive.
+
+// AVX512_MASK sets K1 for the iteration: all lanes if rem ≥ 16, else jumps
+// to done when rem ≤ 0, else the low rem lanes. tmp is scratch. (R14 and R15
+// are not used anywhere here: g, and the dynamic-linking scratch register.)
+#define AVX512_MASK(rem, tmp, body, done) \
+	CMPQ rem, $16; \
+	JGE  body; \
+	TESTQ rem, rem; \
+	JLE  done; \
+	MOVL $-1, tmp; \
+	BZHIL rem, tmp, tmp; \
+	KMOVW tmp, K1
+
+// HSUM512 adds the 16 lanes of Z0 into X0's lowest lane (clobbers Y15).
+#define HSUM512 \
+	VEXTRACTF64X4 $1, Z0, Y15; \
+	VADDPS Y15, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X15; \
+	VADDPS X15, X0, X0; \
+	VHADDPS X0, X0, X0; \
+	VHADDPS X0, X0, X0
+
+// HSUM256 adds the 8 lanes of Y0 into X0's lowest lane (clobbers X15).
+#define HSUM256 \
+	VEXTRACTF128 $1, Y0, X15; \
+	VADDPS X15, X0, X0; \
+	VHADDPS X0, X0, X0; \
+	VHADDPS X0, X0, X0
+
+// func plasticMulAddRowAVX512(p, x, y []float32, s float32)
+// p[j] += (s*x[j])*y[j] — rowMulAddGo.
+TEXT ·plasticMulAddRowAVX512(SB), NOSPLIT, $0-76
+	MOVQ p_base+0(FP), DI
+	MOVQ p_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	MOVQ y_base+48(FP), R8
+	VBROADCASTSS s+72(FP), Z8
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+mul_loop:
+	AVX512_MASK(CX, R9, mul_body, mul_done)
+
+mul_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (R8)(AX*4), K1, Z1
+	VMOVUPS.Z (DI)(AX*4), K1, Z2
+	VMULPS    Z0, Z8, Z0
+	VMULPS    Z1, Z0, Z0
+	VADDPS    Z0, Z2, Z2
+	VMOVUPS   Z2, K1, (DI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       mul_loop
+
+mul_done:
+	VZEROUPPER
+	RET
+
+// func plasticReadBackRowAVX512(dA, dW, a, w, da []float32, hi float32) float32
+// rowReadBackGo.
+TEXT ·plasticReadBackRowAVX512(SB), NOSPLIT, $0-132
+	MOVQ dA_base+0(FP), DI
+	MOVQ dA_len+8(FP), CX
+	MOVQ dW_base+24(FP), SI
+	MOVQ a_base+48(FP), R8
+	MOVQ w_base+72(FP), R9
+	MOVQ da_base+96(FP), R10
+	VBROADCASTSS hi+120(FP), Z8
+	VXORPS Z9, Z9, Z9
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rb_loop:
+	AVX512_MASK(CX, R11, rb_body, rb_done)
+
+rb_body:
+	VMOVUPS.Z (R9)(AX*4), K1, Z0  // w
+	VMOVUPS.Z (R8)(AX*4), K1, Z1  // a
+	VMOVUPS.Z (R10)(AX*4), K1, Z2 // da
+	VMOVUPS.Z (DI)(AX*4), K1, Z3  // dA
+	VMOVUPS.Z (SI)(AX*4), K1, Z4  // dW
+	VMULPS    Z0, Z8, Z5          // hi*w
+	VMULPS    Z2, Z5, Z5          // (hi*w)*da
+	VADDPS    Z5, Z3, Z3
+	VMOVUPS   Z3, K1, (DI)(AX*4)
+	VMULPS    Z1, Z8, Z6          // hi*a
+	VMULPS    Z2, Z6, Z6
+	VADDPS    Z6, Z4, Z4
+	VMOVUPS   Z4, K1, (SI)(AX*4)
+	VMULPS    Z0, Z1, Z7          // a*w
+	VMULPS    Z2, Z7, Z7
+	VADDPS    Z7, Z9, Z9
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rb_loop
+
+rb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func plasticModRowAVX512(M, scale, bias []float32, m float32)
+// M[j] = scale[j]*m + bias[j] — rowModGo.
+TEXT ·plasticModRowAVX512(SB), NOSPLIT, $0-76
+	MOVQ M_base+0(FP), DI
+	MOVQ M_len+8(FP), CX
+	MOVQ scale_base+24(FP), SI
+	MOVQ bias_base+48(FP), R8
+	VBROADCASTSS m+72(FP), Z8
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+mod_loop:
+	AVX512_MASK(CX, R9, mod_body, mod_done)
+
+mod_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (R8)(AX*4), K1, Z1
+	VMULPS    Z8, Z0, Z0
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       mod_loop
+
+mod_done:
+	VZEROUPPER
+	RET
+
+// func plasticHebbRowAVX512(dst, w, post, M []float32, x, clip float32)
+// dst[j] = clip(w[j] + M[j]*(x*post[j])) — rowHebbGo. The clamp keeps NaN:
+// VMAXPS/VMINPS return their second source (u) when either is NaN.
+TEXT ·plasticHebbRowAVX512(SB), NOSPLIT, $0-104
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ M_base+72(FP), R8
+	VBROADCASTSS x+96(FP), Z8
+	VBROADCASTSS clip+100(FP), Z10
+	VXORPS Z9, Z9, Z9
+	VSUBPS Z10, Z9, Z9            // −clip
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hebb_loop:
+	AVX512_MASK(CX, R9, hebb_body, hebb_done)
+
+hebb_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (R8)(AX*4), K1, Z1
+	VMOVUPS.Z (DI)(AX*4), K1, Z2
+	VMULPS    Z0, Z8, Z0          // d = x*post
+	VMULPS    Z0, Z1, Z0          // M*d
+	VADDPS    Z0, Z2, Z2          // u
+	VMAXPS    Z2, Z9, Z2          // max(−clip, u)
+	VMINPS    Z2, Z10, Z2         // min(clip, ·)
+	VMOVUPS   Z2, K1, (R11)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hebb_loop
+
+hebb_done:
+	VZEROUPPER
+	RET
+
+// func plasticHebbBackRowAVX512(dW, dpost, dM, w, post, M []float32, x, clip float32) float32
+// rowHebbBackGo.
+TEXT ·plasticHebbBackRowAVX512(SB), NOSPLIT, $0-156
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dM_base+48(FP), R8
+	MOVQ w_base+72(FP), R9
+	MOVQ post_base+96(FP), R10
+	MOVQ M_base+120(FP), R11
+	VBROADCASTSS x+144(FP), Z8
+	VBROADCASTSS clip+148(FP), Z10
+	MOVL $0x7fffffff, R12
+	VPBROADCASTD R12, Z11         // |·| mask
+	VXORPS Z9, Z9, Z9             // Σ
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hb_loop:
+	AVX512_MASK(CX, R13, hb_body, hb_done)
+
+hb_body:
+	VMOVUPS.Z (R10)(AX*4), K1, Z0 // post
+	VMOVUPS.Z (R11)(AX*4), K1, Z1 // M
+	VMOVUPS.Z (R9)(AX*4), K1, Z2  // w
+	VMOVUPS.Z (DI)(AX*4), K1, Z3  // dW
+	VMULPS    Z0, Z8, Z4          // d = x*post
+	VMULPS    Z4, Z1, Z5          // M*d
+	VADDPS    Z5, Z2, Z5          // u
+	VANDPS    Z11, Z5, Z5         // |u|
+	VCMPPS    $2, Z10, Z5, K2     // |u| ≤ clip (false for NaN)
+	VMOVAPS.Z Z3, K2, Z3          // dU
+	VMOVUPS   Z3, K1, (DI)(AX*4)
+	VMOVUPS.Z (R8)(AX*4), K1, Z6
+	VMULPS    Z4, Z3, Z7          // dU*d
+	VADDPS    Z7, Z6, Z6
+	VMOVUPS   Z6, K1, (R8)(AX*4)
+	VMULPS    Z1, Z3, Z7          // dD = dU*M
+	VMULPS    Z0, Z7, Z12         // dD*post
+	VADDPS    Z12, Z9, Z9
+	VMOVUPS.Z (SI)(AX*4), K1, Z13
+	VMULPS    Z8, Z7, Z12         // dD*x
+	VADDPS    Z12, Z13, Z13
+	VMOVUPS   Z13, K1, (SI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hb_loop
+
+hb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, ret+152(FP)
+	VZEROUPPER
+	RET
+
+// func plasticModBackRowAVX512(dscale, dbias, dM, scale []float32, m float32) float32
+// rowModBackGo; dbias is skipped when empty.
+TEXT ·plasticModBackRowAVX512(SB), NOSPLIT, $0-108
+	MOVQ dscale_base+0(FP), DI
+	MOVQ dscale_len+8(FP), CX
+	MOVQ dbias_base+24(FP), SI
+	MOVQ dbias_len+32(FP), R12
+	MOVQ dM_base+48(FP), R8
+	MOVQ scale_base+72(FP), R9
+	VBROADCASTSS m+96(FP), Z8
+	VXORPS Z9, Z9, Z9
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+mb_loop:
+	AVX512_MASK(CX, R10, mb_body, mb_done)
+
+mb_body:
+	VMOVUPS.Z (R8)(AX*4), K1, Z0  // dM
+	VMOVUPS.Z (R9)(AX*4), K1, Z1  // scale
+	VMOVUPS.Z (DI)(AX*4), K1, Z2  // dscale
+	VMULPS    Z8, Z0, Z3
+	VADDPS    Z3, Z2, Z2
+	VMOVUPS   Z2, K1, (DI)(AX*4)
+	VMULPS    Z1, Z0, Z3
+	VADDPS    Z3, Z9, Z9
+	TESTQ     R12, R12
+	JZ        mb_next
+	VMOVUPS.Z (SI)(AX*4), K1, Z4
+	VADDPS    Z0, Z4, Z4
+	VMOVUPS   Z4, K1, (SI)(AX*4)
+
+mb_next:
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  mb_loop
+
+mb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, ret+104(FP)
+	VZEROUPPER
+	RET
+
+// func plasticRetroRowAVX512(dw, de, w, e, post, M, eta []float32, x, clip float32)
+// rowRetroGo.
+TEXT ·plasticRetroRowAVX512(SB), NOSPLIT, $0-176
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ M_base+120(FP), R9
+	MOVQ eta_base+144(FP), R10
+	VBROADCASTSS x+168(FP), Z8
+	VBROADCASTSS clip+172(FP), Z10
+	VXORPS Z9, Z9, Z9
+	VSUBPS Z10, Z9, Z9            // −clip
+	MOVL $0x3f800000, R11
+	VPBROADCASTD R11, Z11         // 1.0
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rt_loop:
+	AVX512_MASK(CX, R11, rt_body, rt_done)
+
+rt_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0  // e
+	VMOVUPS.Z (R9)(AX*4), K1, Z1  // M
+	VMOVUPS.Z (DI)(AX*4), K1, Z2  // w
+	VMULPS    Z0, Z1, Z3          // M*e
+	VADDPS    Z3, Z2, Z2
+	VMAXPS    Z2, Z9, Z2
+	VMINPS    Z2, Z10, Z2
+	VMOVUPS   Z2, K1, (R12)(AX*4)
+	VMOVUPS.Z (R8)(AX*4), K1, Z4  // post
+	VMOVUPS.Z (R10)(AX*4), K1, Z5 // eta
+	VMULPS    Z4, Z8, Z4          // d = x*post
+	VSUBPS    Z5, Z11, Z6         // 1−eta
+	VMULPS    Z0, Z6, Z6          // (1−eta)*e
+	VMULPS    Z4, Z5, Z4          // eta*d
+	VADDPS    Z4, Z6, Z6
+	VMOVUPS   Z6, K1, (R13)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rt_loop
+
+rt_done:
+	VZEROUPPER
+	RET
+
+// func plasticRetroBackRowAVX512(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
+// rowRetroBackGo.
+TEXT ·plasticRetroBackRowAVX512(SB), NOSPLIT, $0-252
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dE_base+24(FP), SI
+	MOVQ dpost_base+48(FP), R8
+	MOVQ dM_base+72(FP), R9
+	MOVQ deta_base+96(FP), R10
+	MOVQ w_base+120(FP), R11
+	MOVQ e_base+144(FP), R12
+	MOVQ post_base+168(FP), R13
+	MOVQ M_base+192(FP), BX
+	VBROADCASTSS x+240(FP), Z8
+	VBROADCASTSS clip+244(FP), Z10
+	MOVL $0x7fffffff, DX
+	VPBROADCASTD DX, Z11          // |·| mask
+	MOVL $0x3f800000, DX
+	VPBROADCASTD DX, Z12          // 1.0
+	MOVQ eta_base+216(FP), DX
+	VXORPS Z9, Z9, Z9             // Σ
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rtb_loop:
+	// Every register is taken: the tail's mask borrows DX (&eta) and
+	// reloads it, the pointers being indexed rather than advanced.
+	AVX512_MASK(CX, DX, rtb_body, rtb_done)
+	MOVQ eta_base+216(FP), DX
+
+rtb_body:
+	VMOVUPS.Z (R12)(AX*4), K1, Z0 // e
+	VMOVUPS.Z (BX)(AX*4), K1, Z1  // M
+	VMOVUPS.Z (R11)(AX*4), K1, Z2 // w
+	VMOVUPS.Z (DI)(AX*4), K1, Z3  // dW
+	VMULPS    Z0, Z1, Z4          // M*e
+	VADDPS    Z4, Z2, Z4          // u
+	VANDPS    Z11, Z4, Z4
+	VCMPPS    $2, Z10, Z4, K2
+	VMOVAPS.Z Z3, K2, Z3          // dU
+	VMOVUPS   Z3, K1, (DI)(AX*4)
+	VMOVUPS.Z (R9)(AX*4), K1, Z5  // dM
+	VMULPS    Z0, Z3, Z6          // dU*e
+	VADDPS    Z6, Z5, Z5
+	VMOVUPS   Z5, K1, (R9)(AX*4)
+	VMOVUPS.Z (DX)(AX*4), K1, Z5  // eta
+	VMOVUPS.Z (SI)(AX*4), K1, Z6  // dE
+	VSUBPS    Z5, Z12, Z7         // 1−eta
+	VMULPS    Z6, Z7, Z7          // (1−eta)*dE
+	VMULPS    Z3, Z1, Z13         // M*dU
+	VADDPS    Z13, Z7, Z7
+	VMOVUPS   Z7, K1, (SI)(AX*4)
+	VMOVUPS.Z (R13)(AX*4), K1, Z13 // post
+	VMULPS    Z13, Z8, Z14        // d = x*post
+	VSUBPS    Z0, Z14, Z14        // d − e
+	VMULPS    Z14, Z6, Z14        // dE*(d−e)
+	VMOVUPS.Z (R10)(AX*4), K1, Z7 // deta
+	VADDPS    Z14, Z7, Z7
+	VMOVUPS   Z7, K1, (R10)(AX*4)
+	VMULPS    Z6, Z5, Z6          // dD = eta*dE
+	VMULPS    Z13, Z6, Z14        // dD*post
+	VADDPS    Z14, Z9, Z9
+	VMOVUPS.Z (R8)(AX*4), K1, Z7  // dpost
+	VMULPS    Z8, Z6, Z14         // dD*x
+	VADDPS    Z14, Z7, Z7
+	VMOVUPS   Z7, K1, (R8)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rtb_loop
+
+rtb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, ret+248(FP)
+	VZEROUPPER
+	RET
+
+// func plasticMulAddRowAVX2(p, x, y []float32, s float32)
+// p[j] += (s*x[j])*y[j] — rowMulAddGo.
+TEXT ·plasticMulAddRowAVX2(SB), NOSPLIT, $0-76
+	MOVQ p_base+0(FP), DI
+	MOVQ p_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	MOVQ y_base+48(FP), R8
+	VBROADCASTSS s+72(FP), Y8
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   mul_done_avx2
+
+mul_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0
+	VMOVUPS   (R8)(AX*4), Y1
+	VMOVUPS   (DI)(AX*4), Y2
+	VMULPS    Y0, Y8, Y0
+	VMULPS    Y1, Y0, Y0
+	VADDPS    Y0, Y2, Y2
+	VMOVUPS   Y2, (DI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       mul_loop_avx2
+
+mul_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticReadBackRowAVX2(dA, dW, a, w, da []float32, hi float32) float32
+// rowReadBackGo.
+TEXT ·plasticReadBackRowAVX2(SB), NOSPLIT, $0-132
+	MOVQ dA_base+0(FP), DI
+	MOVQ dA_len+8(FP), CX
+	MOVQ dW_base+24(FP), SI
+	MOVQ a_base+48(FP), R8
+	MOVQ w_base+72(FP), R9
+	MOVQ da_base+96(FP), R10
+	VBROADCASTSS hi+120(FP), Y8
+	VXORPS Y9, Y9, Y9
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rb_done_avx2
+
+rb_loop_avx2:
+	VMOVUPS   (R9)(AX*4), Y0  // w
+	VMOVUPS   (R8)(AX*4), Y1  // a
+	VMOVUPS   (R10)(AX*4), Y2 // da
+	VMOVUPS   (DI)(AX*4), Y3  // dA
+	VMOVUPS   (SI)(AX*4), Y4  // dW
+	VMULPS    Y0, Y8, Y5          // hi*w
+	VMULPS    Y2, Y5, Y5          // (hi*w)*da
+	VADDPS    Y5, Y3, Y3
+	VMOVUPS   Y3, (DI)(AX*4)
+	VMULPS    Y1, Y8, Y6          // hi*a
+	VMULPS    Y2, Y6, Y6
+	VADDPS    Y6, Y4, Y4
+	VMOVUPS   Y4, (SI)(AX*4)
+	VMULPS    Y0, Y1, Y7          // a*w
+	VMULPS    Y2, Y7, Y7
+	VADDPS    Y7, Y9, Y9
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rb_loop_avx2
+
+rb_done_avx2:
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, ret+128(FP)
+	VZEROUPPER
+	RET
+
+// func plasticModRowAVX2(M, scale, bias []float32, m float32)
+// M[j] = scale[j]*m + bias[j] — rowModGo.
+TEXT ·plasticModRowAVX2(SB), NOSPLIT, $0-76
+	MOVQ M_base+0(FP), DI
+	MOVQ M_len+8(FP), CX
+	MOVQ scale_base+24(FP), SI
+	MOVQ bias_base+48(FP), R8
+	VBROADCASTSS m+72(FP), Y8
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   mod_done_avx2
+
+mod_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0
+	VMOVUPS   (R8)(AX*4), Y1
+	VMULPS    Y8, Y0, Y0
+	VADDPS    Y1, Y0, Y0
+	VMOVUPS   Y0, (DI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       mod_loop_avx2
+
+mod_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticHebbRowAVX2(dst, w, post, M []float32, x, clip float32)
+// w[j] = clip(w[j] + M[j]*(x*post[j])) — rowHebbGo. The clamp keeps NaN:
+// VMAXPS/VMINPS return their second source (u) when either is NaN.
+TEXT ·plasticHebbRowAVX2(SB), NOSPLIT, $0-104
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ M_base+72(FP), R8
+	VBROADCASTSS x+96(FP), Y8
+	VBROADCASTSS clip+100(FP), Y10
+	VXORPS Y9, Y9, Y9
+	VSUBPS Y10, Y9, Y9            // −clip
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hebb_done_avx2
+
+hebb_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0
+	VMOVUPS   (R8)(AX*4), Y1
+	VMOVUPS   (DI)(AX*4), Y2
+	VMULPS    Y0, Y8, Y0          // d = x*post
+	VMULPS    Y0, Y1, Y0          // M*d
+	VADDPS    Y0, Y2, Y2          // u
+	VMAXPS    Y2, Y9, Y2          // max(−clip, u)
+	VMINPS    Y2, Y10, Y2         // min(clip, ·)
+	VMOVUPS   Y2, (R11)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hebb_loop_avx2
+
+hebb_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticHebbBackRowAVX2(dW, dpost, dM, w, post, M []float32, x, clip float32) float32
+// rowHebbBackGo.
+TEXT ·plasticHebbBackRowAVX2(SB), NOSPLIT, $0-156
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dM_base+48(FP), R8
+	MOVQ w_base+72(FP), R9
+	MOVQ post_base+96(FP), R10
+	MOVQ M_base+120(FP), R11
+	VBROADCASTSS x+144(FP), Y8
+	VBROADCASTSS clip+148(FP), Y10
+	MOVL $0x7fffffff, R12
+	MOVQ R12, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	VXORPS Y9, Y9, Y9             // Σ
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hb_done_avx2
+
+hb_loop_avx2:
+	VMOVUPS   (R10)(AX*4), Y0 // post
+	VMOVUPS   (R11)(AX*4), Y1 // M
+	VMOVUPS   (R9)(AX*4), Y2  // w
+	VMOVUPS   (DI)(AX*4), Y3  // dW
+	VMULPS    Y0, Y8, Y4          // d = x*post
+	VMULPS    Y4, Y1, Y5          // M*d
+	VADDPS    Y5, Y2, Y5          // u
+	VANDPS    Y11, Y5, Y5         // |u|
+	VCMPPS    $2, Y10, Y5, Y5     // |u| ≤ clip (false for NaN)
+	VANDPS    Y5, Y3, Y3          // dU
+	VMOVUPS   Y3, (DI)(AX*4)
+	VMOVUPS   (R8)(AX*4), Y6
+	VMULPS    Y4, Y3, Y7          // dU*d
+	VADDPS    Y7, Y6, Y6
+	VMOVUPS   Y6, (R8)(AX*4)
+	VMULPS    Y1, Y3, Y7          // dD = dU*M
+	VMULPS    Y0, Y7, Y12         // dD*post
+	VADDPS    Y12, Y9, Y9
+	VMOVUPS   (SI)(AX*4), Y13
+	VMULPS    Y8, Y7, Y12         // dD*x
+	VADDPS    Y12, Y13, Y13
+	VMOVUPS   Y13, (SI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hb_loop_avx2
+
+hb_done_avx2:
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, ret+152(FP)
+	VZEROUPPER
+	RET
+
+// func plasticModBackRowAVX2(dscale, dbias, dM, scale []float32, m float32) float32
+// rowModBackGo; dbias is skipped when empty.
+TEXT ·plasticModBackRowAVX2(SB), NOSPLIT, $0-108
+	MOVQ dscale_base+0(FP), DI
+	MOVQ dscale_len+8(FP), CX
+	MOVQ dbias_base+24(FP), SI
+	MOVQ dbias_len+32(FP), R12
+	MOVQ dM_base+48(FP), R8
+	MOVQ scale_base+72(FP), R9
+	VBROADCASTSS m+96(FP), Y8
+	VXORPS Y9, Y9, Y9
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   mb_done_avx2
+
+mb_loop_avx2:
+	VMOVUPS   (R8)(AX*4), Y0  // dM
+	VMOVUPS   (R9)(AX*4), Y1  // scale
+	VMOVUPS   (DI)(AX*4), Y2  // dscale
+	VMULPS    Y8, Y0, Y3
+	VADDPS    Y3, Y2, Y2
+	VMOVUPS   Y2, (DI)(AX*4)
+	VMULPS    Y1, Y0, Y3
+	VADDPS    Y3, Y9, Y9
+	TESTQ     R12, R12
+	JZ        mb_next_avx2
+	VMOVUPS   (SI)(AX*4), Y4
+	VADDPS    Y0, Y4, Y4
+	VMOVUPS   Y4, (SI)(AX*4)
+
+mb_next_avx2:
+	ADDQ $8, AX
+	DECQ CX
+	JNZ  mb_loop_avx2
+
+mb_done_avx2:
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, ret+104(FP)
+	VZEROUPPER
+	RET
+
+// func plasticRetroRowAVX2(dw, de, w, e, post, M, eta []float32, x, clip float32)
+// rowRetroGo.
+TEXT ·plasticRetroRowAVX2(SB), NOSPLIT, $0-176
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ M_base+120(FP), R9
+	MOVQ eta_base+144(FP), R10
+	VBROADCASTSS x+168(FP), Y8
+	VBROADCASTSS clip+172(FP), Y10
+	VXORPS Y9, Y9, Y9
+	VSUBPS Y10, Y9, Y9            // −clip
+	MOVL $0x3f800000, R11
+	MOVQ R11, X11
+	VPBROADCASTD X11, Y11         // 1.0
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rt_done_avx2
+
+rt_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0  // e
+	VMOVUPS   (R9)(AX*4), Y1  // M
+	VMOVUPS   (DI)(AX*4), Y2  // w
+	VMULPS    Y0, Y1, Y3          // M*e
+	VADDPS    Y3, Y2, Y2
+	VMAXPS    Y2, Y9, Y2
+	VMINPS    Y2, Y10, Y2
+	VMOVUPS   Y2, (R12)(AX*4)
+	VMOVUPS   (R8)(AX*4), Y4  // post
+	VMOVUPS   (R10)(AX*4), Y5 // eta
+	VMULPS    Y4, Y8, Y4          // d = x*post
+	VSUBPS    Y5, Y11, Y6         // 1−eta
+	VMULPS    Y0, Y6, Y6          // (1−eta)*e
+	VMULPS    Y4, Y5, Y4          // eta*d
+	VADDPS    Y4, Y6, Y6
+	VMOVUPS   Y6, (R13)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rt_loop_avx2
+
+rt_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticRetroBackRowAVX2(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, clip float32) float32
+// rowRetroBackGo.
+TEXT ·plasticRetroBackRowAVX2(SB), NOSPLIT, $0-252
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dE_base+24(FP), SI
+	MOVQ dpost_base+48(FP), R8
+	MOVQ dM_base+72(FP), R9
+	MOVQ deta_base+96(FP), R10
+	MOVQ w_base+120(FP), R11
+	MOVQ e_base+144(FP), R12
+	MOVQ post_base+168(FP), R13
+	MOVQ M_base+192(FP), BX
+	VBROADCASTSS x+240(FP), Y8
+	VBROADCASTSS clip+244(FP), Y10
+	MOVL $0x7fffffff, DX
+	MOVQ DX, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	MOVL $0x3f800000, DX
+	MOVQ DX, X12
+	VPBROADCASTD X12, Y12         // 1.0
+	MOVQ eta_base+216(FP), DX
+	VXORPS Y9, Y9, Y9             // Σ
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rtb_done_avx2
+
+rtb_loop_avx2:
+	VMOVUPS   (R12)(AX*4), Y0 // e
+	VMOVUPS   (BX)(AX*4), Y1  // M
+	VMOVUPS   (R11)(AX*4), Y2 // w
+	VMOVUPS   (DI)(AX*4), Y3  // dW
+	VMULPS    Y0, Y1, Y4          // M*e
+	VADDPS    Y4, Y2, Y4          // u
+	VANDPS    Y11, Y4, Y4
+	VCMPPS    $2, Y10, Y4, Y4
+	VANDPS    Y4, Y3, Y3          // dU
+	VMOVUPS   Y3, (DI)(AX*4)
+	VMOVUPS   (R9)(AX*4), Y5  // dM
+	VMULPS    Y0, Y3, Y6          // dU*e
+	VADDPS    Y6, Y5, Y5
+	VMOVUPS   Y5, (R9)(AX*4)
+	VMOVUPS   (DX)(AX*4), Y5  // eta
+	VMOVUPS   (SI)(AX*4), Y6  // dE
+	VSUBPS    Y5, Y12, Y7         // 1−eta
+	VMULPS    Y6, Y7, Y7          // (1−eta)*dE
+	VMULPS    Y3, Y1, Y13         // M*dU
+	VADDPS    Y13, Y7, Y7
+	VMOVUPS   Y7, (SI)(AX*4)
+	VMOVUPS   (R13)(AX*4), Y13 // post
+	VMULPS    Y13, Y8, Y14        // d = x*post
+	VSUBPS    Y0, Y14, Y14        // d − e
+	VMULPS    Y14, Y6, Y14        // dE*(d−e)
+	VMOVUPS   (R10)(AX*4), Y7 // deta
+	VADDPS    Y14, Y7, Y7
+	VMOVUPS   Y7, (R10)(AX*4)
+	VMULPS    Y6, Y5, Y6          // dD = eta*dE
+	VMULPS    Y13, Y6, Y14        // dD*post
+	VADDPS    Y14, Y9, Y9
+	VMOVUPS   (R8)(AX*4), Y7  // dpost
+	VMULPS    Y8, Y6, Y14         // dD*x
+	VADDPS    Y14, Y7, Y7
+	VMOVUPS   Y7, (R8)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rtb_loop_avx2
+
+rtb_done_avx2:
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, ret+248(FP)
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanRowAVX512(dst, w, post, u, beta []float32, x, m, clip float32)
+// rowHebbFanGo: the trace update with M = u*m + beta computed in the pass.
+TEXT ·plasticHebbFanRowAVX512(SB), NOSPLIT, $0-132
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ u_base+72(FP), R8
+	MOVQ beta_base+96(FP), R9
+	VBROADCASTSS x+120(FP), Z8
+	VBROADCASTSS m+124(FP), Z12
+	VBROADCASTSS clip+128(FP), Z10
+	VXORPS Z9, Z9, Z9
+	VSUBPS Z10, Z9, Z9            // −clip
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hf_loop:
+	AVX512_MASK(CX, R10, hf_body, hf_done)
+
+hf_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0
+	VMOVUPS.Z (R8)(AX*4), K1, Z1
+	VMOVUPS.Z (R9)(AX*4), K1, Z3
+	VMOVUPS.Z (DI)(AX*4), K1, Z2
+	VMULPS    Z0, Z8, Z0          // d = x*post
+	VMULPS    Z12, Z1, Z1         // u*m
+	VADDPS    Z3, Z1, Z1          // M = u*m + beta
+	VMULPS    Z0, Z1, Z0          // M*d
+	VADDPS    Z0, Z2, Z2          // w + M*d
+	VMAXPS    Z2, Z9, Z2
+	VMINPS    Z2, Z10, Z2
+	VMOVUPS   Z2, K1, (R11)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hf_loop
+
+hf_done:
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanBackRowAVX512(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+// rowHebbFanBackGo.
+TEXT ·plasticHebbFanBackRowAVX512(SB), NOSPLIT, $0-216
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dU_base+48(FP), R8
+	MOVQ dB_base+72(FP), R9
+	MOVQ w_base+96(FP), R10
+	MOVQ post_base+120(FP), R11
+	MOVQ u_base+144(FP), R12
+	MOVQ beta_base+168(FP), R13
+	VBROADCASTSS x+192(FP), Z8
+	VBROADCASTSS m+196(FP), Z12
+	VBROADCASTSS clip+200(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	VXORPS Z9, Z9, Z9             // Σ dD*post
+	VXORPS Z16, Z16, Z16          // Σ dM*u
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hfb_loop:
+	AVX512_MASK(CX, BX, hfb_body, hfb_done)
+
+hfb_body:
+	VMOVUPS.Z (R11)(AX*4), K1, Z0 // post
+	VMOVUPS.Z (R12)(AX*4), K1, Z1 // u
+	VMOVUPS.Z (R13)(AX*4), K1, Z3 // beta
+	VMOVUPS.Z (R10)(AX*4), K1, Z2 // w
+	VMULPS    Z0, Z8, Z4          // d = x*post
+	VMULPS    Z12, Z1, Z5         // u*m
+	VADDPS    Z3, Z5, Z5          // M
+	VMULPS    Z4, Z5, Z6          // M*d
+	VADDPS    Z6, Z2, Z6          // pre-clip value
+	VANDPS    Z11, Z6, Z6
+	VCMPPS    $2, Z10, Z6, K2     // |·| ≤ clip (false for NaN)
+	VMOVUPS.Z (DI)(AX*4), K1, Z7
+	VMOVAPS.Z Z7, K2, Z7          // g: the gradient through the clip
+	VMOVUPS   Z7, K1, (DI)(AX*4)
+	VMULPS    Z4, Z7, Z13         // dM = g*d
+	VMOVUPS.Z (R8)(AX*4), K1, Z14
+	VMULPS    Z12, Z13, Z6        // dM*m
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R8)(AX*4)
+	VMOVUPS.Z (R9)(AX*4), K1, Z14
+	VADDPS    Z13, Z14, Z14
+	VMOVUPS   Z14, K1, (R9)(AX*4)
+	VMULPS    Z1, Z13, Z6         // dM*u
+	VADDPS    Z6, Z16, Z16
+	VMULPS    Z5, Z7, Z7          // dD = g*M
+	VMULPS    Z0, Z7, Z6          // dD*post
+	VADDPS    Z6, Z9, Z9
+	VMOVUPS.Z (SI)(AX*4), K1, Z14
+	VMULPS    Z8, Z7, Z6          // dD*x
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (SI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hfb_loop
+
+hfb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, s+208(FP)
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+212(FP)
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanRowAVX2(dst, w, post, u, beta []float32, x, m, clip float32)
+// rowHebbFanGo for len(dst) a multiple of 8.
+TEXT ·plasticHebbFanRowAVX2(SB), NOSPLIT, $0-132
+	MOVQ dst_base+0(FP), R11
+	MOVQ dst_len+8(FP), CX
+	MOVQ w_base+24(FP), DI
+	MOVQ post_base+48(FP), SI
+	MOVQ u_base+72(FP), R8
+	MOVQ beta_base+96(FP), R9
+	VBROADCASTSS x+120(FP), Y8
+	VBROADCASTSS m+124(FP), Y12
+	VBROADCASTSS clip+128(FP), Y10
+	VXORPS Y9, Y9, Y9
+	VSUBPS Y10, Y9, Y9            // −clip
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hf_done_avx2
+
+hf_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0
+	VMOVUPS   (R8)(AX*4), Y1
+	VMOVUPS   (R9)(AX*4), Y3
+	VMOVUPS   (DI)(AX*4), Y2
+	VMULPS    Y0, Y8, Y0          // d = x*post
+	VMULPS    Y12, Y1, Y1         // u*m
+	VADDPS    Y3, Y1, Y1          // M
+	VMULPS    Y0, Y1, Y0          // M*d
+	VADDPS    Y0, Y2, Y2
+	VMAXPS    Y2, Y9, Y2
+	VMINPS    Y2, Y10, Y2
+	VMOVUPS   Y2, (R11)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hf_loop_avx2
+
+hf_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticHebbFanBackRowAVX2(dW, dpost, dU, dB, w, post, u, beta []float32, x, m, clip float32) (s, dm float32)
+// rowHebbFanBackGo for len(dW) a multiple of 8.
+TEXT ·plasticHebbFanBackRowAVX2(SB), NOSPLIT, $0-216
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dU_base+48(FP), R8
+	MOVQ dB_base+72(FP), R9
+	MOVQ w_base+96(FP), R10
+	MOVQ post_base+120(FP), R11
+	MOVQ u_base+144(FP), R12
+	MOVQ beta_base+168(FP), R13
+	VBROADCASTSS x+192(FP), Y8
+	VBROADCASTSS m+196(FP), Y12
+	VBROADCASTSS clip+200(FP), Y10
+	MOVL $0x7fffffff, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	VXORPS Y9, Y9, Y9             // Σ dD*post
+	VXORPS Y15, Y15, Y15          // Σ dM*u
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hfb_done_avx2
+
+hfb_loop_avx2:
+	VMOVUPS   (R11)(AX*4), Y0     // post
+	VMOVUPS   (R12)(AX*4), Y1     // u
+	VMOVUPS   (R13)(AX*4), Y3     // beta
+	VMOVUPS   (R10)(AX*4), Y2     // w
+	VMULPS    Y0, Y8, Y4          // d = x*post
+	VMULPS    Y12, Y1, Y5         // u*m
+	VADDPS    Y3, Y5, Y5          // M
+	VMULPS    Y4, Y5, Y6          // M*d
+	VADDPS    Y6, Y2, Y6
+	VANDPS    Y11, Y6, Y6
+	VCMPPS    $2, Y10, Y6, Y6     // |·| ≤ clip (false for NaN)
+	VMOVUPS   (DI)(AX*4), Y7
+	VANDPS    Y6, Y7, Y7          // g
+	VMOVUPS   Y7, (DI)(AX*4)
+	VMULPS    Y4, Y7, Y13         // dM = g*d
+	VMOVUPS   (R8)(AX*4), Y14
+	VMULPS    Y12, Y13, Y6        // dM*m
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R8)(AX*4)
+	VMOVUPS   (R9)(AX*4), Y14
+	VADDPS    Y13, Y14, Y14
+	VMOVUPS   Y14, (R9)(AX*4)
+	VMULPS    Y1, Y13, Y6         // dM*u
+	VADDPS    Y6, Y15, Y15
+	VMULPS    Y5, Y7, Y7          // dD = g*M
+	VMULPS    Y0, Y7, Y6          // dD*post
+	VADDPS    Y6, Y9, Y9
+	VMOVUPS   (SI)(AX*4), Y14
+	VMULPS    Y8, Y7, Y6          // dD*x
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (SI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hfb_loop_avx2
+
+hfb_done_avx2:
+	VMOVAPS Y15, Y1               // HSUM256 clobbers X15
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, s+208(FP)
+	VMOVAPS Y1, Y0
+	HSUM256
+	MOVSS   X0, dm+212(FP)
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanRowAVX512(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+// rowRetroFanGo: the retroactive update with M = u*m + beta computed in the pass.
+TEXT ·plasticRetroFanRowAVX512(SB), NOSPLIT, $0-204
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ u_base+120(FP), R9
+	MOVQ beta_base+144(FP), R10
+	MOVQ eta_base+168(FP), R11
+	VBROADCASTSS x+192(FP), Z8
+	VBROADCASTSS m+196(FP), Z12
+	VBROADCASTSS clip+200(FP), Z10
+	VXORPS Z9, Z9, Z9
+	VSUBPS Z10, Z9, Z9            // −clip
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z11          // 1.0
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rf_loop:
+	AVX512_MASK(CX, BX, rf_body, rf_done)
+
+rf_body:
+	VMOVUPS.Z (SI)(AX*4), K1, Z0  // e
+	VMOVUPS.Z (R9)(AX*4), K1, Z1  // u
+	VMOVUPS.Z (R10)(AX*4), K1, Z3 // beta
+	VMULPS    Z12, Z1, Z1
+	VADDPS    Z3, Z1, Z1          // M = u*m + beta
+	VMOVUPS.Z (DI)(AX*4), K1, Z2  // w
+	VMULPS    Z0, Z1, Z4          // M*e
+	VADDPS    Z4, Z2, Z2
+	VMAXPS    Z2, Z9, Z2
+	VMINPS    Z2, Z10, Z2
+	VMOVUPS   Z2, K1, (R12)(AX*4)
+	VMOVUPS.Z (R8)(AX*4), K1, Z4  // post
+	VMOVUPS.Z (R11)(AX*4), K1, Z5 // eta
+	VMULPS    Z4, Z8, Z4          // d = x*post
+	VSUBPS    Z5, Z11, Z6         // 1−eta
+	VMULPS    Z0, Z6, Z6          // (1−eta)*e
+	VMULPS    Z4, Z5, Z4          // eta*d
+	VADDPS    Z4, Z6, Z6
+	VMOVUPS   Z6, K1, (R13)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rf_loop
+
+rf_done:
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanBackRowAVX512(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+// rowRetroFanBackGo. Twelve streams outgrow the registers: beta, eta and
+// deta are addressed through BX, reloaded from the arguments each time.
+TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $0-312
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dE_base+24(FP), SI
+	MOVQ dpost_base+48(FP), R8
+	MOVQ dU_base+72(FP), R9
+	MOVQ dB_base+96(FP), R10
+	MOVQ w_base+144(FP), R11
+	MOVQ e_base+168(FP), R12
+	MOVQ post_base+192(FP), R13
+	MOVQ u_base+216(FP), DX
+	VBROADCASTSS x+288(FP), Z8
+	VBROADCASTSS m+292(FP), Z12
+	VBROADCASTSS clip+296(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z17          // 1.0
+	VXORPS Z9, Z9, Z9             // Σ dD*post
+	VXORPS Z16, Z16, Z16          // Σ dM*u
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rfb_loop:
+	AVX512_MASK(CX, BX, rfb_body, rfb_done)
+
+rfb_body:
+	VMOVUPS.Z (R12)(AX*4), K1, Z0 // e
+	VMOVUPS.Z (DX)(AX*4), K1, Z1  // u
+	MOVQ      beta_base+240(FP), BX
+	VMOVUPS.Z (BX)(AX*4), K1, Z3  // beta
+	VMULPS    Z12, Z1, Z5
+	VADDPS    Z3, Z5, Z5          // M = u*m + beta
+	VMOVUPS.Z (R11)(AX*4), K1, Z2 // w
+	VMULPS    Z0, Z5, Z6          // M*e
+	VADDPS    Z6, Z2, Z6
+	VANDPS    Z11, Z6, Z6
+	VCMPPS    $2, Z10, Z6, K2     // |·| ≤ clip (false for NaN)
+	VMOVUPS.Z (DI)(AX*4), K1, Z7
+	VMOVAPS.Z Z7, K2, Z7          // g
+	VMOVUPS   Z7, K1, (DI)(AX*4)
+	VMULPS    Z0, Z7, Z13         // dM = g*e
+	VMOVUPS.Z (R9)(AX*4), K1, Z14
+	VMULPS    Z12, Z13, Z6        // dM*m
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R9)(AX*4)
+	VMOVUPS.Z (R10)(AX*4), K1, Z14
+	VADDPS    Z13, Z14, Z14
+	VMOVUPS   Z14, K1, (R10)(AX*4)
+	VMULPS    Z1, Z13, Z6         // dM*u
+	VADDPS    Z6, Z16, Z16
+	MOVQ      eta_base+264(FP), BX
+	VMOVUPS.Z (BX)(AX*4), K1, Z18 // eta
+	VMOVUPS.Z (SI)(AX*4), K1, Z19 // dE
+	VSUBPS    Z18, Z17, Z20       // 1−eta
+	VMULPS    Z19, Z20, Z20       // (1−eta)*dE
+	VMULPS    Z7, Z5, Z21         // M*g
+	VADDPS    Z21, Z20, Z20
+	VMOVUPS   Z20, K1, (SI)(AX*4)
+	VMOVUPS.Z (R13)(AX*4), K1, Z4 // post
+	VMULPS    Z4, Z8, Z22         // d = x*post
+	VSUBPS    Z0, Z22, Z22        // d − e
+	VMULPS    Z22, Z19, Z22       // dE*(d−e)
+	MOVQ      deta_base+120(FP), BX
+	VMOVUPS.Z (BX)(AX*4), K1, Z23
+	VADDPS    Z22, Z23, Z23
+	VMOVUPS   Z23, K1, (BX)(AX*4)
+	VMULPS    Z19, Z18, Z24       // dD = eta*dE
+	VMULPS    Z4, Z24, Z6         // dD*post
+	VADDPS    Z6, Z9, Z9
+	VMOVUPS.Z (R8)(AX*4), K1, Z14
+	VMULPS    Z8, Z24, Z6         // dD*x
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R8)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       rfb_loop
+
+rfb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, s+304(FP)
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+308(FP)
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanRowAVX2(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32)
+// rowRetroFanGo for len(dw) a multiple of 8.
+TEXT ·plasticRetroFanRowAVX2(SB), NOSPLIT, $0-204
+	MOVQ dw_base+0(FP), R12
+	MOVQ dw_len+8(FP), CX
+	MOVQ de_base+24(FP), R13
+	MOVQ w_base+48(FP), DI
+	MOVQ e_base+72(FP), SI
+	MOVQ post_base+96(FP), R8
+	MOVQ u_base+120(FP), R9
+	MOVQ beta_base+144(FP), R10
+	MOVQ eta_base+168(FP), R11
+	VBROADCASTSS x+192(FP), Y8
+	VBROADCASTSS m+196(FP), Y12
+	VBROADCASTSS clip+200(FP), Y10
+	VXORPS Y9, Y9, Y9
+	VSUBPS Y10, Y9, Y9            // −clip
+	MOVL $0x3f800000, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // 1.0
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rf_done_avx2
+
+rf_loop_avx2:
+	VMOVUPS   (SI)(AX*4), Y0      // e
+	VMOVUPS   (R9)(AX*4), Y1      // u
+	VMOVUPS   (R10)(AX*4), Y3     // beta
+	VMULPS    Y12, Y1, Y1
+	VADDPS    Y3, Y1, Y1          // M
+	VMOVUPS   (DI)(AX*4), Y2      // w
+	VMULPS    Y0, Y1, Y4          // M*e
+	VADDPS    Y4, Y2, Y2
+	VMAXPS    Y2, Y9, Y2
+	VMINPS    Y2, Y10, Y2
+	VMOVUPS   Y2, (R12)(AX*4)
+	VMOVUPS   (R8)(AX*4), Y4      // post
+	VMOVUPS   (R11)(AX*4), Y5     // eta
+	VMULPS    Y4, Y8, Y4          // d = x*post
+	VSUBPS    Y5, Y11, Y6         // 1−eta
+	VMULPS    Y0, Y6, Y6
+	VMULPS    Y4, Y5, Y4
+	VADDPS    Y4, Y6, Y6
+	VMOVUPS   Y6, (R13)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rf_loop_avx2
+
+rf_done_avx2:
+	VZEROUPPER
+	RET
+
+// func plasticRetroFanBackRowAVX2(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+// rowRetroFanBackGo for len(dW) a multiple of 8; beta, eta and deta through
+// BX as in the AVX-512 version.
+TEXT ·plasticRetroFanBackRowAVX2(SB), NOSPLIT, $0-312
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dE_base+24(FP), SI
+	MOVQ dpost_base+48(FP), R8
+	MOVQ dU_base+72(FP), R9
+	MOVQ dB_base+96(FP), R10
+	MOVQ w_base+144(FP), R11
+	MOVQ e_base+168(FP), R12
+	MOVQ post_base+192(FP), R13
+	MOVQ u_base+216(FP), DX
+	VBROADCASTSS x+288(FP), Y8
+	VBROADCASTSS m+292(FP), Y12
+	VBROADCASTSS clip+296(FP), Y10
+	MOVL $0x7fffffff, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	MOVL $0x3f800000, BX
+	MOVQ BX, X13
+	VPBROADCASTD X13, Y13         // 1.0
+	VXORPS Y9, Y9, Y9             // Σ dD*post
+	VXORPS Y15, Y15, Y15          // Σ dM*u
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   rfb_done_avx2
+
+rfb_loop_avx2:
+	VMOVUPS   (R12)(AX*4), Y0     // e
+	VMOVUPS   (DX)(AX*4), Y1      // u
+	MOVQ      beta_base+240(FP), BX
+	VMOVUPS   (BX)(AX*4), Y3      // beta
+	VMULPS    Y12, Y1, Y5
+	VADDPS    Y3, Y5, Y5          // M
+	VMOVUPS   (R11)(AX*4), Y2     // w
+	VMULPS    Y0, Y5, Y6          // M*e
+	VADDPS    Y6, Y2, Y6
+	VANDPS    Y11, Y6, Y6
+	VCMPPS    $2, Y10, Y6, Y6
+	VMOVUPS   (DI)(AX*4), Y7
+	VANDPS    Y6, Y7, Y7          // g
+	VMOVUPS   Y7, (DI)(AX*4)
+	VMULPS    Y0, Y7, Y2          // dM = g*e
+	VMOVUPS   (R9)(AX*4), Y14
+	VMULPS    Y12, Y2, Y6         // dM*m
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R9)(AX*4)
+	VMOVUPS   (R10)(AX*4), Y14
+	VADDPS    Y2, Y14, Y14
+	VMOVUPS   Y14, (R10)(AX*4)
+	VMULPS    Y1, Y2, Y6          // dM*u
+	VADDPS    Y6, Y15, Y15
+	MOVQ      eta_base+264(FP), BX
+	VMOVUPS   (BX)(AX*4), Y3      // eta
+	VMOVUPS   (SI)(AX*4), Y4      // dE
+	VSUBPS    Y3, Y13, Y1         // 1−eta
+	VMULPS    Y4, Y1, Y1          // (1−eta)*dE
+	VMULPS    Y7, Y5, Y6          // M*g
+	VADDPS    Y6, Y1, Y1
+	VMOVUPS   Y1, (SI)(AX*4)
+	VMOVUPS   (R13)(AX*4), Y2     // post
+	VMULPS    Y2, Y8, Y6          // d = x*post
+	VSUBPS    Y0, Y6, Y6          // d − e
+	VMULPS    Y6, Y4, Y6          // dE*(d−e)
+	MOVQ      deta_base+120(FP), BX
+	VMOVUPS   (BX)(AX*4), Y14
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (BX)(AX*4)
+	VMULPS    Y4, Y3, Y4          // dD = eta*dE
+	VMULPS    Y2, Y4, Y6          // dD*post
+	VADDPS    Y6, Y9, Y9
+	VMOVUPS   (R8)(AX*4), Y14
+	VMULPS    Y8, Y4, Y6          // dD*x
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R8)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       rfb_loop_avx2
+
+rfb_done_avx2:
+	VMOVAPS Y15, Y1               // HSUM256 clobbers X15
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, s+304(FP)
+	VMOVAPS Y1, Y0
+	HSUM256
+	MOVSS   X0, dm+308(FP)
+	VZEROUPPER
+	RET

@@ -1,0 +1,70 @@
+//go:build !purego && (amd64 || arm64)
+
+package asm
+
+// The plastic kernels' dispatch, shared by amd64 and arm64: one look at the
+// active level per call (plasticRowsFor, in plastic_amd64.go and
+// plastic_arm64.go) picks the row primitives the drivers use, or the
+// generic reference.
+
+func plasticRead(p, h, alpha, hebb []float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsPlasticRead(k, p, h, alpha, hebb)
+	} else {
+		plasticReadGeneric(p, h, alpha, hebb)
+	}
+}
+
+func plasticReadPerNeuron(p, h, alpha, hebb []float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsPlasticReadPerNeuron(k, p, h, alpha, hebb)
+	} else {
+		plasticReadPerNeuronGeneric(p, h, alpha, hebb)
+	}
+}
+
+func plasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebb)
+	} else {
+		plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
+	}
+}
+
+func plasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsPlasticReadPerNeuronBackward(k, dh, dalpha, dhebb, da, h, alpha, hebb)
+	} else {
+		plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
+	}
+}
+
+func hebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsHebbUpdate(k, dst, hebb, pre, post, scale, bias, m, clip)
+	} else {
+		hebbUpdateGeneric(dst, hebb, pre, post, scale, bias, m, clip)
+	}
+}
+
+func hebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	if k := plasticRowsFor(); k != nil {
+		return rowsHebbUpdateBackward(k, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+	}
+	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+}
+
+func retroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsRetroUpdate(k, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	} else {
+		retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	}
+}
+
+func retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	if k := plasticRowsFor(); k != nil {
+		return rowsRetroUpdateBackward(k, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	}
+	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}

@@ -1,0 +1,206 @@
+package asm
+
+// The references for the plastic-trace kernels. Products that feed a sum
+// are wrapped in float32(…) because Go may otherwise fuse a*b+c into one FMA
+// on some architectures (arm64); the conversion forces the rounding, so the
+// references and the vector code (which uses separate multiplies and adds)
+// agree bit for bit.
+
+// modStrides returns the row and column strides that map connection (i, j)
+// to the index k = i*rs + j*cs of its modulation scale: per connection,
+// per post-synaptic neuron, or one scalar.
+func modStrides(n, ls int) (rs, cs int) {
+	switch ls {
+	case n * n:
+		return n, 1
+	case n:
+		return 0, 1
+	default:
+		return 0, 0
+	}
+}
+
+// modAt is M = scale[k]·m + bias[k] (bias 0 when absent).
+func modAt(scale, bias []float32, k int, m float32) float32 {
+	M := float32(scale[k] * m)
+	if len(bias) != 0 {
+		M += bias[k]
+	}
+	return M
+}
+
+// clip32 clamps u to [−c, c]; a NaN passes through.
+func clip32(u, c float32) float32 {
+	if u > c {
+		return c
+	}
+	if u < -c {
+		return -c
+	}
+	return u
+}
+
+// inClip reports whether u lies in [−c, c] (the gradient mask of clip32;
+// torch.clamp passes the gradient at the bounds too).
+func inClip(u, c float32) bool { return -c <= u && u <= c }
+
+func plasticReadGeneric(p, h, alpha, hebb []float32) {
+	n := len(p)
+	for i := 0; i < n; i++ {
+		hi := h[i]
+		a, w := alpha[i*n:(i+1)*n], hebb[i*n:(i+1)*n]
+		for j := range p {
+			p[j] += float32(float32(hi*a[j]) * w[j])
+		}
+	}
+}
+
+func plasticReadPerNeuronGeneric(p, h, alpha, hebb []float32) {
+	n := len(p)
+	alpha = alpha[:n]
+	for i := 0; i < n; i++ {
+		hi := h[i]
+		w := hebb[i*n : (i+1)*n]
+		for j := range p {
+			p[j] += float32(float32(hi*w[j]) * alpha[j])
+		}
+	}
+}
+
+func plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
+	n := len(h)
+	da = da[:n]
+	for i := 0; i < n; i++ {
+		hi := h[i]
+		r := i * n
+		a, w := alpha[r:r+n], hebb[r:r+n]
+		dA, dW := dalpha[r:r+n], dhebb[r:r+n]
+		var s float32
+		for j := range da {
+			dA[j] += float32(float32(hi*w[j]) * da[j])
+			dW[j] += float32(float32(hi*a[j]) * da[j])
+			s += float32(float32(a[j]*w[j]) * da[j])
+		}
+		dh[i] += s
+	}
+}
+
+func plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
+	n := len(h)
+	da, alpha, dalpha = da[:n], alpha[:n], dalpha[:n]
+	for i := 0; i < n; i++ {
+		hi := h[i]
+		r := i * n
+		w, dW := hebb[r:r+n], dhebb[r:r+n]
+		var s float32
+		for j := range da {
+			dalpha[j] += float32(float32(hi*w[j]) * da[j])
+			dW[j] += float32(float32(hi*alpha[j]) * da[j])
+			s += float32(float32(alpha[j]*w[j]) * da[j])
+		}
+		dh[i] += s
+	}
+}
+
+func hebbUpdateGeneric(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
+	n := len(pre)
+	rs, cs := modStrides(n, len(scale))
+	for i := 0; i < n; i++ {
+		x := pre[i]
+		row, out := hebb[i*n:(i+1)*n], dst[i*n:(i+1)*n]
+		for j := range row {
+			M := modAt(scale, bias, i*rs+j*cs, m)
+			d := float32(x * post[j])
+			out[j] = clip32(row[j]+float32(M*d), clip)
+		}
+	}
+}
+
+func hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	n := len(pre)
+	rs, cs := modStrides(n, len(scale))
+	var dm float32
+	for i := 0; i < n; i++ {
+		x := pre[i]
+		r := i * n
+		var s float32
+		for j := 0; j < n; j++ {
+			k := i*rs + j*cs
+			M := modAt(scale, bias, k, m)
+			d := float32(x * post[j])
+			if !inClip(hebb[r+j]+float32(M*d), clip) {
+				dhebb[r+j] = 0
+			}
+			dU := dhebb[r+j]
+			dM, dD := float32(dU*d), float32(dU*M)
+			s += float32(dD * post[j])
+			dpost[j] += float32(dD * x)
+			dscale[k] += float32(dM * m)
+			if len(bias) != 0 {
+				dbias[k] += dM
+			}
+			dm += float32(dM * scale[k])
+		}
+		dpre[i] += s
+	}
+	return dm
+}
+
+func retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+	n := len(pre)
+	rs, cs := modStrides(n, len(scale))
+	es := 0 // η stride: one per connection, or one in all
+	if len(eta) != 1 {
+		es = 1
+	}
+	for i := 0; i < n; i++ {
+		x := pre[i]
+		r := i * n
+		for j := 0; j < n; j++ {
+			M := modAt(scale, bias, i*rs+j*cs, m)
+			e := elig[r+j]
+			dstHebb[r+j] = clip32(hebb[r+j]+float32(M*e), clip)
+			et := eta[(r+j)*es]
+			d := float32(x * post[j])
+			dstElig[r+j] = float32((1-et)*e) + float32(et*d)
+		}
+	}
+}
+
+func retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	n := len(pre)
+	rs, cs := modStrides(n, len(scale))
+	es := 0
+	if len(eta) != 1 {
+		es = 1
+	}
+	var dm float32
+	for i := 0; i < n; i++ {
+		x := pre[i]
+		r := i * n
+		var s float32
+		for j := 0; j < n; j++ {
+			k := i*rs + j*cs
+			M := modAt(scale, bias, k, m)
+			e, et := elig[r+j], eta[(r+j)*es]
+			d := float32(x * post[j])
+			if !inClip(hebb[r+j]+float32(M*e), clip) {
+				dhebb[r+j] = 0
+			}
+			dU, dE := dhebb[r+j], delig[r+j]
+			dM := float32(dU * e)
+			delig[r+j] = float32((1-et)*dE) + float32(M*dU)
+			deta[(r+j)*es] += float32(dE * (d - e))
+			dD := float32(et * dE)
+			s += float32(dD * post[j])
+			dpost[j] += float32(dD * x)
+			dscale[k] += float32(dM * m)
+			if len(bias) != 0 {
+				dbias[k] += dM
+			}
+			dm += float32(dM * scale[k])
+		}
+		dpre[i] += s
+	}
+	return dm
+}

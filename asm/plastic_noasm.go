@@ -1,0 +1,26 @@
+//go:build (!amd64 && !arm64) || purego
+
+package asm
+
+func plasticRead(p, h, alpha, hebb []float32) { plasticReadGeneric(p, h, alpha, hebb) }
+func plasticReadPerNeuron(p, h, alpha, hebb []float32) {
+	plasticReadPerNeuronGeneric(p, h, alpha, hebb)
+}
+func plasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
+	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
+}
+func plasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
+	plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb)
+}
+func hebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
+	hebbUpdateGeneric(dst, hebb, pre, post, scale, bias, m, clip)
+}
+func hebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+}
+func retroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+	retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}
+func retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}

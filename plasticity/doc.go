@@ -1,0 +1,81 @@
+// Package plasticity implements Backpropamine's plastic LSTM layers (Miconi
+// et al., ICLR 2019; see ../shared/docs/backpropamine-spec.md): an LSTM whose
+// recurrent matrix from h(t−1) to the cell candidate g(t) is plastic,
+//
+//	p[b, j] = Σ_i h(t−1)[b, i]·(w[i, j] + α_ij·Hebb[b, i, j])
+//	g(t)    = tanh(x-part + p)
+//
+// with a per-sample Hebbian trace Hebb[b][i][j] (i pre-synaptic, j
+// post-synaptic) updated after every step by one of three rules (Variant):
+//
+//	Plastic:   Hebb ← clip(Hebb + η ⊙ h(t−1) ⊗ g(t))
+//	Neuromod:  Hebb ← clip(Hebb + M(t) ⊙ h(t−1) ⊗ g(t))
+//	Retro:     Hebb ← clip(Hebb + M(t) ⊙ E);  E ← (1−η) ⊙ E + η ⊙ h(t−1) ⊗ g(t)
+//
+// where M(t) = FanWeight·m + FanBias fans out one tanh modulator neuron
+// m = tanh(ModWeight·x + ModBias), x = h(t−1) (default) or h(t), per
+// connection (default), per post-synaptic neuron or as the scalar m, and
+// clip(·) clamps to [−Clip, Clip].
+//
+// The package's core works on raw float32 slices: Layer.Forward runs one
+// BPTT segment of one layer from input projections that already hold
+// x·W_ihᵀ + b_ih + b_hh, and Layer.Backward runs it back, so that a caller
+// can wrap a whole layer-segment as one fused autodiff node. The parameters
+// (Params) use PyTorch's LSTM layout with w the g block of W_hh, so α = 0 is
+// exactly the baseline LSTM. State carries h, c and the traces from segment
+// to segment by value; no gradient crosses a segment boundary.
+//
+// # Use
+//
+// One layer of a stack, one BPTT segment of T steps over a batch of B:
+//
+//	cfg := plasticity.Default(plasticity.Neuromod, in, h) // then set options
+//	p, _ := plasticity.NewParams(cfg)                      // p.Init(rng, scale)
+//	l := plasticity.NewLayer(p)                            // l.Scratch shared across layers
+//	st := plasticity.NewState(cfg, B)                      // st.Reset() each epoch / eval pass
+//	// xproj [T, B, 4H] = x·W_ihᵀ + b_ih + b_hh (one GEMM for the segment)
+//	l.Forward(hOut, xproj, st, T)                          // hOut [T, B, H]; st carried on
+//	l.Backward(dxproj, dhOut, grads)                       // grads: a Params accumulating
+//
+// Checkpoint names (Params.Tensors) are PyTorch's weight_ih, weight_hh,
+// bias_ih and bias_hh plus alpha, eta, mod_weight, mod_bias, fan_weight and
+// fan_bias where the variant has them; Config.NumParams counts them, and
+// LanguageModelParams and MatchHidden size a language model against the
+// baseline.
+//
+// # Cost
+//
+// Per step and sample the layer does the baseline's work (forward, one GEMM
+// over the batch for all four gates' h·W_hh and the fused cell; backward, the
+// fused cell and a vector–matrix product per sample, then one GEMM for W_hh's
+// gradient over the segment) plus O(H²) plastic work done by the fused
+// kernels of package asm: the read α ⊙ (h·Hebb), never forming w + α⊙Hebb,
+// the trace update with its clip in the same pass, and their backward
+// counterparts, plus one replayed trace update per step. The per-sample work
+// is shared by Layer.Workers goroutines.
+//
+// # Memory
+//
+// An entry clipped at step t cannot be recovered from Hebb(t+1), so the
+// traces cannot be run backwards. Instead Forward keeps the traces entering
+// every k-th step (k = Layer.CheckpointEvery) and Backward, which runs each
+// sample back through the whole segment on its own, replays the sample's
+// steps from its checkpoint with the very same floating-point operations —
+// so the gradients are bit-identical to keeping every step (tested for
+// k = 1 … T). Sizes in float32 values, for a segment of T steps, batch B,
+// hidden size H and W workers (Layer.Workers), traces doubled for Retro
+// (Hebb and E):
+//
+//	Forward, per step:     (6H + 1)·B        gate activations 4H, h, c, and m
+//	Forward, checkpoints:  ⌈T/k⌉·B·H²
+//	Backward (Scratch):    B·H²              the running trace gradients
+//	                       W·(k−1)·H²        each worker's replay of one sample
+//
+// The default k minimises ⌈T/k⌉·B + W·(k−1): at T = 20, B = 20, W = 2 it is
+// k = 10, 58·H² in all (2.9·B·H²) instead of T·B·H² = 400·H² for a copy of
+// the trace per step. Layers whose backward passes do not overlap can share
+// one Scratch, so a two-layer stack holds its two states' traces (2·B·H²),
+// the checkpoints (4·B·H²), one running gradient (B·H²) and the replay
+// buffers (18·H²): about 8·B·H², 25 MB at B = 20, H = 200 (50 MB for Retro).
+// The replay costs one extra trace update per step in Backward.
+package plasticity

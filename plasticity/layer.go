@@ -1,0 +1,479 @@
+package plasticity
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/neuromod-go/neuromod/asm"
+	"github.com/neuromod-go/neuromod/asm/gemm"
+)
+
+// Layer runs one plastic LSTM layer over a BPTT segment and back. It keeps
+// what the backward pass needs from the last Forward, so one Layer serves one
+// segment at a time (one autodiff node per layer per segment). Its buffers
+// grow to the largest segment seen and are reused; once warm, a segment
+// allocates only the workers' closures (a few per step).
+//
+// Forward goes step by step over the whole batch (one GEMM per step for the
+// gates). Backward goes sample by sample, each sample through all its steps
+// in reverse (its recurrent gradient through W_hh is then a vector–matrix
+// product per step rather than one GEMM per step for the batch): the
+// samples are independent, and one sample's traces, replayed from its
+// checkpoint, stay in cache while its steps are run back.
+type Layer struct {
+	P *Params
+	// CheckpointEvery is k: Forward keeps the traces every k steps and
+	// Backward recomputes the steps in between. 0 picks the k that needs the
+	// least memory (see the package doc; often k = T, a single checkpoint).
+	CheckpointEvery int
+	// Workers is the number of goroutines that share the per-sample work (the
+	// samples are independent); 0 means runtime.GOMAXPROCS(0), and never
+	// more than the batch. Outputs and dxproj do not depend on it; parameter
+	// gradients only through the order in which the workers' sums are added.
+	Workers int
+	// Inference makes Forward skip the trace checkpoints, which only
+	// Backward needs (evaluation: the traces still update). Backward after
+	// such a Forward panics.
+	Inference bool
+	// Scratch holds Backward's trace-sized buffers. Layers whose backward
+	// passes never overlap (the layers of one stack) may share one; nil gives
+	// the layer its own.
+	Scratch *Scratch
+
+	// The record of the last Forward.
+	steps, batch, k int
+	recorded        bool      // whether the last Forward kept the checkpoints
+	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
+	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
+	ms              []float32 // [T, B]: the modulator outputs m
+	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
+
+	// Backward's per-sample vectors, [B, H]: the gradient of h flowing back
+	// from later steps, of c, of h(t) in the step at hand, and the trace
+	// path's gradients of h(t−1) and g(t).
+	dh, dc, dht, dhPrev, dgx []float32
+	dGatesT                  []float32 // [4H, T·B]: dxproj transposed
+	wg                       []workerGrads
+}
+
+// Scratch is the trace-sized working memory of Layer.Backward.
+type Scratch struct {
+	rec, recE []float32 // [workers, k−1, H, H]: one sample's replayed traces per worker
+	dHebb, dE []float32 // [B, H, H]: the running trace gradients
+}
+
+// workerGrads are one worker's sums of the shared parameters' gradients.
+type workerGrads struct {
+	alpha, eta, modW, modB, fanW, fanB []float32
+	dummy                              []float32 // the scalar fan-out's unused scale gradient
+}
+
+// one is the scale of a scalar fan-out: M = 1·m.
+var one = []float32{1}
+
+// NewLayer returns a layer computing with the parameters p.
+func NewLayer(p *Params) *Layer {
+	p.check()
+	return &Layer{P: p}
+}
+
+// modulation returns the scale and bias of M = scale·m + bias (see
+// asm.HebbUpdate): η with m = 1 for Plastic, the fan-out for the modulated
+// variants.
+func (l *Layer) modulation() (scale, bias []float32) {
+	p := l.P
+	switch {
+	case p.Config.Variant == Plastic:
+		return p.Eta, nil
+	case p.Config.FanOut == Scalar:
+		return one, nil
+	}
+	return p.FanWeight, p.FanBias
+}
+
+// workers is the number of goroutines for a batch of b samples.
+func (l *Layer) workers(b int) int {
+	w := l.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(w, b))
+}
+
+// checkpointEvery is the k for a segment of T steps and batch b: the
+// configured one, or the one that minimises the trace-sized memory,
+// ⌈T/k⌉ checkpoints of B·H² plus workers·(k−1) replay buffers of H².
+func (l *Layer) checkpointEvery(steps, b int) int {
+	if l.CheckpointEvery > 0 {
+		return max(1, min(l.CheckpointEvery, steps))
+	}
+	nw := l.workers(b)
+	best, bestCost := 1, -1
+	for k := 1; k <= steps; k++ {
+		cost := (steps+k-1)/k*b + nw*(k-1)
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = k, cost
+		}
+	}
+	return best
+}
+
+// parallel runs f(w, s0, s1) for the workers' contiguous sample ranges
+// [s0, s1), worker 0 on the calling goroutine.
+func (l *Layer) parallel(b int, f func(w, s0, s1 int)) {
+	nw := l.workers(b)
+	if nw == 1 {
+		f(0, 0, b)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < nw; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w, w*b/nw, (w+1)*b/nw)
+		}()
+	}
+	f(0, 0, b/nw)
+	wg.Wait()
+}
+
+// Forward runs T steps on the input projections xproj ([T, B, 4H]: x·W_ihᵀ
+// + b_ih + b_hh for every step, gate order i, f, g, o), starting from st and
+// leaving the final state in st. It writes the outputs h(1…T) to hOut
+// ([T, B, H]) and records what Backward needs.
+func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
+	p := l.P
+	c := p.Config
+	h, b := c.Hidden, st.Batch
+	if st.Hidden != h || len(st.H) != b*h || len(st.C) != b*h || len(st.Hebb) != b*h*h ||
+		(c.Variant == Retro) != (len(st.E) == b*h*h) {
+		panic("plasticity: state does not fit the layer")
+	}
+	if len(xproj) != steps*b*4*h || len(hOut) != steps*b*h {
+		panic(fmt.Sprintf("plasticity: Forward: len(xproj)=%d, len(hOut)=%d for T=%d B=%d H=%d",
+			len(xproj), len(hOut), steps, b, h))
+	}
+	l.steps, l.batch = steps, b
+	l.k = l.checkpointEvery(steps, b)
+	bh, hh, bhh := b*h, h*h, b*h*h
+	nck := (steps + l.k - 1) / l.k
+	l.hs = grow(l.hs, (steps+1)*bh)
+	l.cs = grow(l.cs, (steps+1)*bh)
+	l.acts = grow(l.acts, steps*4*bh)
+	l.ms = grow(l.ms, steps*b)
+	l.recorded = !l.Inference
+	if l.recorded {
+		l.ckHebb = grow(l.ckHebb, nck*bhh)
+		if c.Variant == Retro {
+			l.ckE = grow(l.ckE, nck*bhh)
+		}
+	}
+
+	copy(l.hs, st.H)
+	copy(l.cs, st.C)
+	for t := 0; t < steps; t++ {
+		if t%l.k == 0 && l.recorded {
+			// A checkpoint: the traces entering step t.
+			copy(l.ckHebb[t/l.k*bhh:], st.Hebb)
+			if c.Variant == Retro {
+				copy(l.ckE[t/l.k*bhh:], st.E)
+			}
+		}
+		// All four gates' recurrent part in one GEMM over the batch:
+		// gates = xproj + h(t−1)·W_hhᵀ.
+		gates := l.acts[t*4*bh : (t+1)*4*bh]
+		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
+		gemm.Sgemm(false, true, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, p.WeightHH, h, 1, gates, 4*h)
+		l.parallel(b, func(_, s0, s1 int) {
+			for s := s0; s < s1; s++ {
+				hebb, elig := st.Hebb[s*hh:(s+1)*hh], sampleOf(st.E, s, hh)
+				l.cellStep(t, s, hebb)
+				l.traceStep(t, s, hebb, elig, hebb, elig)
+			}
+		})
+	}
+	copy(st.H, l.hs[steps*bh:])
+	copy(st.C, l.cs[steps*bh:])
+	copy(hOut, l.hs[bh:])
+}
+
+// sampleOf is sample s's n values of x, or nil when x is empty (E outside
+// Retro).
+func sampleOf(x []float32, s, n int) []float32 {
+	if len(x) == 0 {
+		return nil
+	}
+	return x[s*n : (s+1)*n]
+}
+
+// cellStep finishes step t for sample s once the GEMM has filled the gates:
+// the plastic read from the sample's trace hebb (H×H), the cell, and the
+// modulator; and records them.
+func (l *Layer) cellStep(t, s int, hebb []float32) {
+	p := l.P
+	c := p.Config
+	h, b := c.Hidden, l.batch
+	bh, o := b*h, s*h
+	hp := l.hs[t*bh+o : t*bh+o+h]
+	hn := l.hs[(t+1)*bh+o : (t+1)*bh+o+h]
+	gs := l.acts[t*4*bh+4*o : t*4*bh+4*o+4*h]
+	// The plastic part of the cell candidate's pre-activation.
+	if c.Alpha == PerNeuron {
+		asm.PlasticReadPerNeuron(gs[2*h:3*h], hp, p.Alpha, hebb)
+	} else {
+		asm.PlasticRead(gs[2*h:3*h], hp, p.Alpha, hebb)
+	}
+	asm.LSTMCellForward(gs, l.cs[t*bh+o:t*bh+o+h], l.cs[(t+1)*bh+o:(t+1)*bh+o+h], hn)
+	if c.Variant.Modulated() {
+		in := hp
+		if c.ModInput == ModNewH {
+			in = hn
+		}
+		z := asm.Dot(p.ModWeight, in) + p.ModBias[0]
+		l.ms[t*b+s] = float32(math.Tanh(float64(z)))
+	} else {
+		l.ms[t*b+s] = 1 // Plastic: M = η·1
+	}
+}
+
+// traceStep updates sample s's traces (Hebb, and E for Retro; H×H each)
+// with step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the
+// record alone — so Backward can replay it bit for bit from a checkpoint. It
+// reads hebb and elig and writes dstHebb and dstElig, which may be the same.
+func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
+	p := l.P
+	c := p.Config
+	h, b := c.Hidden, l.batch
+	bh := b * h
+	pre := l.hs[t*bh+s*h : t*bh+(s+1)*h]
+	post := l.acts[t*4*bh+s*4*h+2*h : t*4*bh+s*4*h+3*h]
+	m := l.ms[t*b+s]
+	scale, bias := l.modulation()
+	if c.Variant == Retro {
+		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+	} else {
+		asm.HebbUpdate(dstHebb, hebb, pre, post, scale, bias, m, c.Clip)
+	}
+}
+
+// Backward runs the last Forward's segment backwards. dhOut ([T, B, H]) is
+// the gradient of the loss with respect to the outputs h(1…T). It writes the
+// gradient with respect to xproj into dxproj ([T, B, 4H]; the caller derives
+// W_ih, b_ih and b_hh's gradients from it) and adds the gradients of
+// WeightHH, α, η and the modulator's parameters into g (α's divided by
+// AGDiv). Nothing flows into the carried-in state: segments are detached.
+// dxproj must not alias dhOut.
+func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
+	p := l.P
+	c := p.Config
+	if g.Config != c {
+		panic("plasticity: Backward: gradient params have another configuration")
+	}
+	g.check()
+	if !l.recorded {
+		panic("plasticity: Backward without a recorded Forward (Inference was set, or no Forward ran)")
+	}
+	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
+	bh, hh, bhh := b*h, h*h, b*h*h
+	if len(dhOut) != steps*bh || len(dxproj) != steps*4*bh {
+		panic(fmt.Sprintf("plasticity: Backward: len(dhOut)=%d, len(dxproj)=%d for T=%d B=%d H=%d",
+			len(dhOut), len(dxproj), steps, b, h))
+	}
+	nw := l.workers(b)
+	if l.Scratch == nil {
+		l.Scratch = new(Scratch)
+	}
+	sc := l.Scratch
+	sc.rec = grow(sc.rec, nw*(k-1)*hh)
+	sc.dHebb = zeroed(sc.dHebb, bhh)
+	if c.Variant == Retro {
+		sc.recE = grow(sc.recE, nw*(k-1)*hh)
+		sc.dE = zeroed(sc.dE, bhh)
+	}
+	l.dh = zeroed(l.dh, bh)
+	l.dc = zeroed(l.dc, bh)
+	l.dht = grow(l.dht, bh)
+	l.dhPrev = grow(l.dhPrev, bh)
+	l.dgx = grow(l.dgx, bh)
+	for len(l.wg) < nw {
+		l.wg = append(l.wg, workerGrads{})
+	}
+	for w := range l.wg[:nw] {
+		wg := &l.wg[w]
+		wg.alpha = zeroed(wg.alpha, len(p.Alpha))
+		wg.eta = zeroed(wg.eta, len(p.Eta))
+		wg.modW = zeroed(wg.modW, len(p.ModWeight))
+		wg.modB = zeroed(wg.modB, len(p.ModBias))
+		wg.fanW = zeroed(wg.fanW, len(p.FanWeight))
+		wg.fanB = zeroed(wg.fanB, len(p.FanBias))
+		wg.dummy = zeroed(wg.dummy, 1)
+	}
+
+	l.parallel(b, func(w, s0, s1 int) {
+		for s := s0; s < s1; s++ {
+			l.sampleBackward(w, s, dxproj, dhOut)
+		}
+	})
+
+	// W_hh's gradient for the whole segment in one GEMM: Σ_t dGates(t)ᵀ·h(t−1).
+	// The transpose is made explicitly because gemm's reference loop on main
+	// indexes A untransposed even when transA is set (out of range for this
+	// shape); the copy is T·B·4H floats, small beside the GEMM.
+	n := steps * b
+	l.dGatesT = grow(l.dGatesT, 4*h*n)
+	for r := 0; r < n; r++ {
+		for q := 0; q < 4*h; q++ {
+			l.dGatesT[q*n+r] = dxproj[r*4*h+q]
+		}
+	}
+	gemm.Sgemm(false, false, 4*h, h, n, 1, l.dGatesT, n, l.hs[:steps*bh], h, 1, g.WeightHH, h)
+
+	// The workers' sums, added in worker order.
+	for _, wg := range l.wg[1:nw] {
+		asm.Add(l.wg[0].alpha, l.wg[0].alpha, wg.alpha)
+	}
+	for i, v := range l.wg[0].alpha {
+		g.Alpha[i] += v / c.AGDiv
+	}
+	for _, wg := range l.wg[:nw] {
+		asm.Add(g.Eta, g.Eta, wg.eta)
+		asm.Add(g.ModWeight, g.ModWeight, wg.modW)
+		asm.Add(g.ModBias, g.ModBias, wg.modB)
+		asm.Add(g.FanWeight, g.FanWeight, wg.fanW)
+		asm.Add(g.FanBias, g.FanBias, wg.fanB)
+	}
+}
+
+// sampleBackward runs sample s back through the whole segment on worker w:
+// chunk by chunk from the last, it replays the chunk's traces from the
+// checkpoint into the worker's replay buffer, then runs the chunk's steps in
+// reverse.
+func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
+	p := l.P
+	c := p.Config
+	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
+	bh, hh := b*h, h*h
+	sh := s * h
+	sc := l.Scratch
+	rec := sc.rec[w*(k-1)*hh : (w+1)*(k-1)*hh]
+	var recE []float32
+	if c.Variant == Retro {
+		recE = sc.recE[w*(k-1)*hh : (w+1)*(k-1)*hh]
+	}
+	// tracesAt gives the traces entering step t of the chunk starting at
+	// first: the checkpoint itself, or the replay buffer.
+	tracesAt := func(first, t int) (hebb, elig []float32) {
+		if t == first {
+			o := (first/k*b + s) * hh
+			return l.ckHebb[o : o+hh], sampleOf(l.ckE, first/k*b+s, hh)
+		}
+		return sampleOf(rec, t-first-1, hh), sampleOf(recE, t-first-1, hh)
+	}
+	dh, dht, dhPrev := l.dh[sh:sh+h], l.dht[sh:sh+h], l.dhPrev[sh:sh+h]
+	for first := (steps - 1) / k * k; first >= 0; first -= k {
+		last := min(first+k, steps) // the chunk is steps first … last−1
+		// Replay the chunk's trace updates from its checkpoint, exactly as
+		// Forward did them (out of place, so no copies).
+		for t := first + 1; t < last; t++ {
+			hPrev, ePrev := tracesAt(first, t-1)
+			hebb, elig := tracesAt(first, t)
+			l.traceStep(t-1, s, hPrev, ePrev, hebb, elig)
+		}
+		for t := last - 1; t >= first; t-- {
+			hebb, elig := tracesAt(first, t)
+			dGates := dxproj[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
+			// dht: the gradient of h(t), from the loss and from step t+1.
+			asm.Add(dht, dhOut[t*bh+sh:t*bh+sh+h], dh)
+			clear(dhPrev)
+			l.stepBackward(t, s, &l.wg[w], hebb, elig, dGates)
+			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh.
+			gemm.Sgemm(false, false, 1, h, 4*h, 1, dGates, 4*h, p.WeightHH, h, 1, dhPrev, h)
+			copy(dh, dhPrev)
+		}
+	}
+}
+
+// stepBackward runs step t backwards for sample s: the trace update, the
+// modulator, the cell and the plastic read. hebb and elig are the sample's
+// traces entering step t. It turns the sample's trace gradients from those
+// of the traces after step t into those of the traces entering it, writes
+// the gate gradients into dGates (4H), adds the trace path's gradient of
+// h(t−1) into l.dhPrev, turns l.dc into the gradient of c(t−1), and
+// accumulates the shared parameters' gradients into wg.
+func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []float32) {
+	p := l.P
+	c := p.Config
+	h, b := c.Hidden, l.batch
+	bh, hh := b*h, h*h
+	sh := s * h
+	pre := l.hs[t*bh+sh : t*bh+sh+h]
+	hNew := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
+	gs := l.acts[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
+	post := gs[2*h : 3*h]
+	dpre, dpost := l.dhPrev[sh:sh+h], l.dgx[sh:sh+h]
+	dht := l.dht[sh : sh+h]
+	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
+	m := l.ms[t*b+s]
+	clear(dpost)
+
+	// The trace update h(t−1) ⊗ g(t) → Hebb(t+1).
+	scale, bias := l.modulation()
+	dScale, dBias := wg.eta, []float32(nil)
+	if c.Variant.Modulated() {
+		dScale, dBias = wg.fanW, wg.fanB
+		if c.FanOut == Scalar {
+			dScale = wg.dummy
+		}
+	}
+	var dm float32
+	if c.Variant == Retro {
+		dm = asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
+			hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+	} else {
+		dm = asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
+	}
+	if c.Variant.Modulated() {
+		// m = tanh(v·x + b_v), x = h(t−1) or h(t).
+		in, din := pre, dpre
+		if c.ModInput == ModNewH {
+			in, din = hNew, dht
+		}
+		dz := dm * (1 - m*m)
+		asm.Axpy(dz, in, wg.modW)
+		wg.modB[0] += dz
+		asm.Axpy(dz, p.ModWeight, din)
+	}
+
+	// The LSTM cell; then the trace path's dg joins the cell's before the
+	// tanh' of the candidate.
+	asm.LSTMCellBackward(dGates, gs, l.cs[t*bh+sh:t*bh+sh+h], l.cs[(t+1)*bh+sh:(t+1)*bh+sh+h], dht, l.dc[sh:sh+h])
+	da := dGates[2*h : 3*h]
+	for j, gj := range post {
+		da[j] += dpost[j] * (1 - gj*gj)
+	}
+
+	// The plastic read p = α ⊙ (h(t−1)·Hebb(t)).
+	if c.Alpha == PerNeuron {
+		asm.PlasticReadPerNeuronBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+	} else {
+		asm.PlasticReadBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+	}
+}
+
+// grow returns a slice of length n, reusing x's storage when it can.
+func grow(x []float32, n int) []float32 {
+	if cap(x) < n {
+		return make([]float32, n)
+	}
+	return x[:n]
+}
+
+// zeroed is grow, then cleared.
+func zeroed(x []float32, n int) []float32 {
+	x = grow(x, n)
+	clear(x)
+	return x
+}
