@@ -1,0 +1,176 @@
+// Package nn holds neuromod's layers, the baseline LSTM language model, its
+// optimisers and the PyTorch-compatible state dict of its parameters.
+//
+// Layers keep their parameters as Params, leaves of package autodiff named
+// as in PyTorch's state dict (encoder.weight, rnn.weight_ih_l0, …,
+// decoder.bias) and stored in PyTorch's layouts, so that a checkpoint maps
+// one to one onto a torch.nn model without transposes. Their Forward methods
+// record on an autodiff.Tape; the expensive ones (the LSTM over a segment,
+// the decoder with its softmax cross-entropy) are single fused nodes with
+// hand-written backward passes built on large GEMMs.
+//
+// A training step is
+//
+//	tape.Reset()
+//	loss := model.Forward(&tape, inputs, targets, T, B)
+//	tape.Backward(loss)
+//	nn.ClipGradNorm(params, 5)
+//	sgd.Step(params) // updates, then zeroes the gradients
+//
+// and allocates nothing once it has run once.
+package nn
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/neuromod-go/neuromod/autodiff"
+	"github.com/neuromod-go/neuromod/tensor"
+)
+
+// Param is a trainable tensor with its state-dict name. It embeds the
+// autodiff leaf, so p.Value and p.Grad are the parameter and its gradient.
+type Param struct {
+	// Name is the PyTorch state-dict name, such as "rnn.weight_ih_l0".
+	Name string
+	*autodiff.Var
+}
+
+// NewParam returns a zeroed parameter of the given shape.
+func NewParam(name string, shape ...int) *Param {
+	return &Param{Name: name, Var: autodiff.NewParam(tensor.Zeros(shape...))}
+}
+
+// Module is anything with parameters: a layer or a model.
+type Module interface {
+	// Params returns the module's parameters in a stable order, the order
+	// of PyTorch's state dict for the same model.
+	Params() []*Param
+}
+
+// ParamCount returns the number of scalars in m's parameters.
+func ParamCount(m Module) int {
+	n := 0
+	for _, p := range m.Params() {
+		n += p.Value.Len()
+	}
+	return n
+}
+
+// InitUniform sets every element of every parameter of m to a value drawn
+// uniformly from [−scale, scale), in the order of Params: Zaremba et al.'s
+// initialisation, which treats biases like weights.
+func InitUniform(m Module, scale float32, rng *rand.Rand) {
+	for _, p := range m.Params() {
+		for i := range p.Value.Data {
+			p.Value.Data[i] = scale * (2*rng.Float32() - 1)
+		}
+	}
+}
+
+// ZeroGrad sets the gradients of params to zero.
+func ZeroGrad(params []*Param) {
+	for _, p := range params {
+		p.ZeroGrad()
+	}
+}
+
+// StateDict returns m's parameters by PyTorch state-dict name. The internal
+// layouts are PyTorch's (Embedding [V, E], Linear weight [out, in], LSTM
+// weight_ih [4H, in] and weight_hh [4H, H] with gates in the order i, f, g,
+// o), so nothing is transposed: the tensors are views of the parameters,
+// not copies, and reflect later updates.
+func StateDict(m Module) map[string]tensor.Tensor {
+	ps := m.Params()
+	d := make(map[string]tensor.Tensor, len(ps))
+	for _, p := range ps {
+		d[p.Name] = p.Value
+	}
+	return d
+}
+
+// LoadStateDict copies the tensors of dict into m's parameters of the same
+// names. It changes nothing and returns an error naming every problem if
+// dict lacks a parameter of m, holds a name m does not have, or has a tensor
+// whose shape differs from the parameter's.
+func LoadStateDict(m Module, dict map[string]tensor.Tensor) error {
+	ps := m.Params()
+	if err := checkStateDict(ps, dict); err != nil {
+		return fmt.Errorf("nn.LoadStateDict: %w", err)
+	}
+	for _, p := range ps {
+		t := dict[p.Name]
+		copy(p.Value.Data, t.Data)
+	}
+	return nil
+}
+
+// checkStateDict returns an error listing the names of ps missing from
+// dict, the names of dict not in ps, and the tensors whose shapes differ
+// from those of the params of their names.
+func checkStateDict(ps []*Param, dict map[string]tensor.Tensor) error {
+	var missing, shapes []string
+	known := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		known[p.Name] = true
+		t, ok := dict[p.Name]
+		switch {
+		case !ok:
+			missing = append(missing, p.Name)
+		case !tensor.SameShape(&t, &p.Value) || len(t.Data) != p.Value.Len():
+			shapes = append(shapes, fmt.Sprintf("%s is %v in the state dict, %v in the model", p.Name, t.Shape(), p.Value.Shape()))
+		}
+	}
+	var unexpected []string
+	for name := range dict {
+		if !known[name] {
+			unexpected = append(unexpected, name)
+		}
+	}
+	slices.Sort(unexpected)
+	var errs []error
+	if len(missing) > 0 {
+		errs = append(errs, fmt.Errorf("missing: %s", strings.Join(missing, ", ")))
+	}
+	if len(unexpected) > 0 {
+		errs = append(errs, fmt.Errorf("unexpected: %s", strings.Join(unexpected, ", ")))
+	}
+	if len(shapes) > 0 {
+		errs = append(errs, fmt.Errorf("shape mismatch: %s", strings.Join(shapes, "; ")))
+	}
+	return errors.Join(errs...)
+}
+
+// opPool hands out op structs that a layer reuses step after step, so that
+// recording its fused nodes allocates nothing in steady state. A layer may
+// record several nodes on one tape (several segments before one Backward):
+// get returns a fresh struct for each, and each op's Backward gives its
+// struct back with put. Backward runs the ops in reverse order of recording,
+// so the struct given back is always the last one handed out.
+//
+// A recording abandoned without Backward (tape.Reset right after a recorded
+// forward) leaves its structs taken; the pool then grows by one struct per
+// abandoned node, which costs memory but not correctness. Run forward passes
+// that will not be differentiated under tape.NoGrad.
+type opPool[T any] struct {
+	ops  []*T
+	used int
+}
+
+func (p *opPool[T]) get() *T {
+	if p.used == len(p.ops) {
+		p.ops = append(p.ops, new(T))
+	}
+	op := p.ops[p.used]
+	p.used++
+	return op
+}
+
+func (p *opPool[T]) put() {
+	if p.used > 0 {
+		p.used--
+	}
+}

@@ -1,0 +1,168 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/neuromod-go/neuromod/asm"
+	"github.com/neuromod-go/neuromod/tensor"
+)
+
+// Schedule is Zaremba et al.'s learning-rate schedule: Base for the first
+// epochs, then multiplied by Decay once per epoch from epoch DecayStart on.
+// Epochs count from 1.
+type Schedule struct {
+	Base       float64 // learning rate of the first epochs
+	Decay      float64 // factor applied per epoch from DecayStart on
+	DecayStart int     // first epoch whose rate is multiplied by Decay
+}
+
+// LR returns the learning rate of epoch (counting from 1):
+// Base · Decay^max(0, epoch − DecayStart + 1). With Base 1, Decay 0.5 and
+// DecayStart 5, epochs 1–4 run at 1, epoch 5 at 0.5, epoch 6 at 0.25.
+func (s Schedule) LR(epoch int) float64 {
+	return s.Base * math.Pow(s.Decay, float64(max(0, epoch-s.DecayStart+1)))
+}
+
+// SGD is plain stochastic gradient descent with optional L2 weight decay:
+// p ← p − LR·(g + WeightDecay·p).
+type SGD struct {
+	// LR is the learning rate; set it each epoch from a Schedule.
+	LR float32
+	// WeightDecay is the L2 coefficient λ, whose penalty λ/2·‖p‖² adds λ·p
+	// to the gradient.
+	WeightDecay float32
+}
+
+// Step updates params from their gradients, then zeroes the gradients.
+func (o *SGD) Step(params []*Param) {
+	for _, p := range params {
+		w, g := p.Value.Data, p.Grad.Data
+		if o.WeightDecay != 0 {
+			// p − lr·(g + λp) = (1 − lr·λ)·p − lr·g, one pass fewer.
+			asm.Scale(1-o.LR*o.WeightDecay, w)
+		}
+		asm.Axpy(-o.LR, g, w)
+		clear(g)
+	}
+}
+
+// ClipGradNorm scales the gradients of params together so that their global
+// L2 norm is at most maxNorm, and returns the norm they had. Gradients
+// already within the bound are not touched; maxNorm ≤ 0 only measures. A
+// NaN or infinite norm is returned without scaling, for the caller to
+// report.
+func ClipGradNorm(params []*Param, maxNorm float64) (norm float64) {
+	var ss float64
+	for _, p := range params {
+		ss += float64(asm.SumSquares(p.Grad.Data))
+	}
+	norm = math.Sqrt(ss)
+	if maxNorm > 0 && norm > maxNorm && !math.IsInf(norm, 0) {
+		s := float32(maxNorm / norm)
+		for _, p := range params {
+			asm.Scale(s, p.Grad.Data)
+		}
+	}
+	return norm
+}
+
+// Adam is the optimiser of Kingma and Ba as torch.optim.Adam computes it,
+// with L2 weight decay added to the gradient (not AdamW's decoupled decay):
+//
+//	g ← g + WeightDecay·p
+//	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
+//	p ← p − LR/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + Eps)
+type Adam struct {
+	LR, Beta1, Beta2, Eps, WeightDecay float32
+
+	// Steps is the number of steps taken, t in the bias corrections.
+	Steps int
+
+	m, v []tensor.Tensor // moments, one per param, made by the first Step
+}
+
+// NewAdam returns Adam with PyTorch's defaults β₁ = 0.9, β₂ = 0.999,
+// ε = 1e-8 and no weight decay.
+func NewAdam(lr float32) *Adam {
+	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+}
+
+// Step updates params from their gradients, then zeroes the gradients.
+// params must be the same list, in the same order, at every step.
+func (o *Adam) Step(params []*Param) {
+	o.ensureState(params)
+	o.Steps++
+	b1, b2 := float64(o.Beta1), float64(o.Beta2)
+	stepSize := float32(float64(o.LR) / (1 - math.Pow(b1, float64(o.Steps))))
+	sqrtBC2 := float32(math.Sqrt(1 - math.Pow(b2, float64(o.Steps))))
+	for i, p := range params {
+		w, g, m, v := p.Value.Data, p.Grad.Data, o.m[i].Data, o.v[i].Data
+		m, v = m[:len(w)], v[:len(w)]
+		g = g[:len(w)]
+		for j := range w {
+			gj := g[j] + o.WeightDecay*w[j]
+			m[j] = o.Beta1*m[j] + (1-o.Beta1)*gj
+			v[j] = o.Beta2*v[j] + (1-o.Beta2)*gj*gj
+			denom := float32(math.Sqrt(float64(v[j])))/sqrtBC2 + o.Eps
+			w[j] -= stepSize * m[j] / denom
+		}
+		clear(g)
+	}
+}
+
+// ensureState makes the moments on the first step and checks on later ones
+// that params still fit them.
+func (o *Adam) ensureState(params []*Param) {
+	if o.m == nil {
+		o.m = make([]tensor.Tensor, len(params))
+		o.v = make([]tensor.Tensor, len(params))
+		for i, p := range params {
+			o.m[i] = tensor.Zeros(p.Value.Shape()...)
+			o.v[i] = tensor.Zeros(p.Value.Shape()...)
+		}
+		return
+	}
+	if len(o.m) != len(params) {
+		panic(fmt.Sprintf("nn.Adam.Step: %d params, the optimiser has state for %d", len(params), len(o.m)))
+	}
+	for i, p := range params {
+		if !tensor.SameShape(&o.m[i], &p.Value) {
+			panic(fmt.Sprintf("nn.Adam.Step: param %s has shape %v, its state %v", p.Name, p.Value.Shape(), o.m[i].Shape()))
+		}
+	}
+}
+
+// StateDict returns the moments by name, "exp_avg." and "exp_avg_sq."
+// followed by the param's name (torch.optim.Adam's names for them); save
+// Steps beside them. The tensors are the optimiser's own, not copies. Before
+// the first Step it makes zero moments for params.
+func (o *Adam) StateDict(params []*Param) map[string]tensor.Tensor {
+	o.ensureState(params)
+	d := make(map[string]tensor.Tensor, 2*len(params))
+	for i, p := range params {
+		d["exp_avg."+p.Name] = o.m[i]
+		d["exp_avg_sq."+p.Name] = o.v[i]
+	}
+	return d
+}
+
+// LoadStateDict copies the moments of StateDict's form into the optimiser's
+// state for params; it returns an error, and changes nothing, if one is
+// missing, unexpected or of the wrong shape. Restore Steps separately.
+func (o *Adam) LoadStateDict(params []*Param, dict map[string]tensor.Tensor) error {
+	var moments []*Param
+	for _, p := range params {
+		moments = append(moments,
+			&Param{Name: "exp_avg." + p.Name, Var: p.Var},
+			&Param{Name: "exp_avg_sq." + p.Name, Var: p.Var})
+	}
+	if err := checkStateDict(moments, dict); err != nil {
+		return fmt.Errorf("nn.Adam.LoadStateDict: %w", err)
+	}
+	own := o.StateDict(params)
+	for name, t := range own {
+		copy(t.Data, dict[name].Data)
+	}
+	return nil
+}
