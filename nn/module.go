@@ -121,7 +121,7 @@ func checkStateDict(ps []*Param, dict map[string]tensor.Tensor) error {
 		case !ok:
 			missing = append(missing, p.Name)
 		case !tensor.SameShape(&t, &p.Value) || len(t.Data) != p.Value.Len():
-			shapes = append(shapes, fmt.Sprintf("%s is %v in the state dict, %v in the model", p.Name, t.Shape(), p.Value.Shape()))
+			shapes = append(shapes, fmt.Sprintf("%s is %v, want %v", p.Name, t.Shape(), p.Value.Shape()))
 		}
 	}
 	var unexpected []string
