@@ -35,31 +35,62 @@ type SGD struct {
 }
 
 // Step updates params from their gradients, then zeroes the gradients.
-func (o *SGD) Step(params []*Param) {
+func (o *SGD) Step(params []*Param) { o.StepScaled(params, 1) }
+
+// StepScaled is Step with every gradient multiplied by scale first, without
+// a pass of its own: with scale = ClipFactor(GradNorm(params), maxNorm) it
+// is ClipGradNorm followed by Step, reading the gradients once less.
+func (o *SGD) StepScaled(params []*Param, scale float32) {
+	lr := o.LR * scale
+	decay := 1 - o.LR*o.WeightDecay // p − lr·(s·g + λp) = (1 − lr·λ)·p − lr·s·g
 	for _, p := range params {
 		w, g := p.Value.Data, p.Grad.Data
-		if o.WeightDecay != 0 {
-			// p − lr·(g + λp) = (1 − lr·λ)·p − lr·g, one pass fewer.
-			asm.Scale(1-o.LR*o.WeightDecay, w)
+		// Block by block, so that each block of the gradient is still in
+		// the L1 cache when it is cleared.
+		for i := 0; i < len(w); i += updateBlock {
+			j := min(i+updateBlock, len(w))
+			if decay != 1 {
+				asm.Scale(decay, w[i:j])
+			}
+			asm.Axpy(-lr, g[i:j], w[i:j])
+			clear(g[i:j])
 		}
-		asm.Axpy(-o.LR, g, w)
-		clear(g)
 	}
+}
+
+// updateBlock is the number of elements the optimisers update at a time:
+// 16 KiB of parameters and as much gradient fit the L1 cache together.
+const updateBlock = 4096
+
+// GradNorm returns the global L2 norm of the gradients of params, summed in
+// float64 across params.
+func GradNorm(params []*Param) float64 {
+	var ss float64
+	for _, p := range params {
+		ss += float64(asm.SumSquares(p.Grad.Data))
+	}
+	return math.Sqrt(ss)
+}
+
+// ClipFactor returns the factor by which gradients of global norm norm are
+// scaled to clip them to maxNorm: maxNorm/norm if norm exceeds it, else 1.
+// It is also 1 for maxNorm ≤ 0 (no clipping) and for a NaN or infinite
+// norm, which the caller should report rather than spread.
+func ClipFactor(norm, maxNorm float64) float32 {
+	if maxNorm > 0 && norm > maxNorm && !math.IsInf(norm, 0) {
+		return float32(maxNorm / norm)
+	}
+	return 1
 }
 
 // ClipGradNorm scales the gradients of params together so that their global
 // L2 norm is at most maxNorm, and returns the norm they had. Gradients
 // already within the bound are not touched; maxNorm ≤ 0 only measures. A
 // NaN or infinite norm is returned without scaling, for the caller to
-// report.
+// report. With SGD, GradNorm and StepScaled do the same in one pass fewer.
 func ClipGradNorm(params []*Param, maxNorm float64) (norm float64) {
-	var ss float64
-	for _, p := range params {
-		ss += float64(asm.SumSquares(p.Grad.Data))
-	}
-	norm = math.Sqrt(ss)
-	if maxNorm > 0 && norm > maxNorm && !math.IsInf(norm, 0) {
-		s := float32(maxNorm / norm)
+	norm = GradNorm(params)
+	if s := ClipFactor(norm, maxNorm); s != 1 {
 		for _, p := range params {
 			asm.Scale(s, p.Grad.Data)
 		}
@@ -90,7 +121,11 @@ func NewAdam(lr float32) *Adam {
 
 // Step updates params from their gradients, then zeroes the gradients.
 // params must be the same list, in the same order, at every step.
-func (o *Adam) Step(params []*Param) {
+func (o *Adam) Step(params []*Param) { o.StepScaled(params, 1) }
+
+// StepScaled is Step with every gradient multiplied by scale first (see
+// SGD.StepScaled and ClipFactor).
+func (o *Adam) StepScaled(params []*Param, scale float32) {
 	o.ensureState(params)
 	o.Steps++
 	b1, b2 := float64(o.Beta1), float64(o.Beta2)
@@ -101,7 +136,7 @@ func (o *Adam) Step(params []*Param) {
 		m, v = m[:len(w)], v[:len(w)]
 		g = g[:len(w)]
 		for j := range w {
-			gj := g[j] + o.WeightDecay*w[j]
+			gj := scale*g[j] + o.WeightDecay*w[j]
 			m[j] = o.Beta1*m[j] + (1-o.Beta1)*gj
 			v[j] = o.Beta2*v[j] + (1-o.Beta2)*gj*gj
 			denom := float32(math.Sqrt(float64(v[j])))/sqrtBC2 + o.Eps

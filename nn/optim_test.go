@@ -78,6 +78,44 @@ func TestClipGradNorm(t *testing.T) {
 	assert.Equal(t, []float32{3, 4}, ps[0].Grad.Data)
 }
 
+// TestStepScaledIsClipThenStep checks that GradNorm, ClipFactor and
+// StepScaled update as ClipGradNorm followed by Step does, with and without
+// weight decay, for SGD and Adam.
+func TestStepScaledIsClipThenStep(t *testing.T) {
+	mk := func() []*Param {
+		big := NewParam("big", 3*updateBlock+5) // several blocks and a tail
+		for i := range big.Value.Data {
+			big.Value.Data[i] = float32(i%7) - 3
+			big.Grad.Data[i] = float32(i%5) - 2
+		}
+		return []*Param{big, paramOf("b", []float32{1, -1}, []float32{30, 40})}
+	}
+	for _, wd := range []float32{0, 0.1} {
+		a, b := mk(), mk()
+		norm := ClipGradNorm(a, 2)
+		(&SGD{LR: 0.5, WeightDecay: wd}).Step(a)
+		assert.Equal(t, norm, GradNorm(b))
+		(&SGD{LR: 0.5, WeightDecay: wd}).StepScaled(b, ClipFactor(GradNorm(b), 2))
+		for i := range a {
+			assert.InDeltaSlice(t, a[i].Value.Data, b[i].Value.Data, 1e-6)
+			assert.Zero(t, GradNorm(b), "gradients zeroed")
+		}
+
+		a, b = mk(), mk()
+		ClipGradNorm(a, 2)
+		NewAdam(0.1).Step(a)
+		NewAdam(0.1).StepScaled(b, ClipFactor(GradNorm(b), 2))
+		for i := range a {
+			assert.InDeltaSlice(t, a[i].Value.Data, b[i].Value.Data, 1e-6)
+		}
+	}
+	assert.Equal(t, float32(0.5), ClipFactor(10, 5))
+	assert.Equal(t, float32(1), ClipFactor(4, 5))
+	assert.Equal(t, float32(1), ClipFactor(10, 0))
+	assert.Equal(t, float32(1), ClipFactor(math.Inf(1), 5))
+	assert.Equal(t, float32(1), ClipFactor(math.NaN(), 5))
+}
+
 // adamRef is Adam on one scalar in float64, written from the paper with
 // PyTorch's placement of ε.
 type adamRef struct{ m, v float64 }
