@@ -289,3 +289,72 @@ func TestGradLM(t *testing.T) {
 	}
 	checkGrad(t, f, vars(m.Params())...)
 }
+
+// snapshot is everything a checkpoint holds, deep-copied: parameters,
+// LSTM state, dropout generator and optimiser state.
+type snapshot struct {
+	params, adam map[string]tensor.Tensor
+	h, c         []tensor.Tensor
+	rng          []byte
+	adamSteps    int
+}
+
+func deepCopy(d map[string]tensor.Tensor) map[string]tensor.Tensor {
+	out := map[string]tensor.Tensor{}
+	for k, v := range d {
+		out[k] = v.Clone()
+	}
+	return out
+}
+
+// TestLMResumeEquivalence trains N steps straight and, separately, k steps,
+// a snapshot into a fresh model and optimiser, then N−k more: the losses
+// agree bit for bit, with dropout, carried state and Adam's moments.
+func TestLMResumeEquivalence(t *testing.T) {
+	const vocab, steps, batch, n, k = 17, 5, 3, 6, 2
+	cfg := LMConfig{Vocab: vocab, Embed: 6, Hidden: 7, Layers: 2, InitScale: 0.2, Dropout: 0.3, Seed: 9}
+	r := rand.New(rand.NewPCG(5, 5))
+	var data [][2][]int32
+	for range n {
+		data = append(data, [2][]int32{ids(r, steps*batch, vocab), ids(r, steps*batch, vocab)})
+	}
+	train := func(m *LM, opt *Adam, from, to int) []float32 {
+		var tape autodiff.Tape
+		var losses []float32
+		ps := m.Params()
+		for i := from; i < to; i++ {
+			tape.Reset()
+			loss := m.Forward(&tape, data[i][0], data[i][1], steps, batch)
+			losses = append(losses, loss.Value.Data[0])
+			tape.Backward(loss)
+			opt.StepScaled(ps, ClipFactor(GradNorm(ps), 0.5))
+		}
+		return losses
+	}
+
+	straight := newTestLM(t, cfg)
+	want := train(straight, NewAdam(0.01), 0, n)
+
+	first := newTestLM(t, cfg)
+	opt := NewAdam(0.01)
+	got := train(first, opt, 0, k)
+	var s snapshot
+	s.params = deepCopy(StateDict(first))
+	s.adam, s.adamSteps = deepCopy(opt.StateDict(first.Params())), opt.Steps
+	h, c := first.RNN.State()
+	s.h, s.c = clones(h), clones(c)
+	var err error
+	s.rng, err = first.RNGState()
+	require.NoError(t, err)
+
+	cfg.Seed = 1234 // a different initialisation and generator, all overwritten
+	resumed := newTestLM(t, cfg)
+	opt2 := NewAdam(0.01)
+	require.NoError(t, LoadStateDict(resumed, s.params))
+	require.NoError(t, opt2.LoadStateDict(resumed.Params(), s.adam))
+	opt2.Steps = s.adamSteps
+	require.NoError(t, resumed.RNN.SetState(s.h, s.c))
+	require.NoError(t, resumed.SetRNGState(s.rng))
+	got = append(got, train(resumed, opt2, k, n)...)
+	assert.Equal(t, want, got)
+}

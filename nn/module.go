@@ -14,10 +14,30 @@
 //	tape.Reset()
 //	loss := model.Forward(&tape, inputs, targets, T, B)
 //	tape.Backward(loss)
-//	nn.ClipGradNorm(params, 5)
-//	sgd.Step(params) // updates, then zeroes the gradients
+//	norm := nn.GradNorm(params)
+//	sgd.StepScaled(params, nn.ClipFactor(norm, 5)) // clip, update, zero the gradients
 //
-// and allocates nothing once it has run once.
+// and allocates nothing once it has run twice (the tape's arena settles
+// into one buffer on the second Reset).
+//
+// # State dict
+//
+// The LM's parameters, in the order of Params and of PyTorch's state dict
+// for the same model (V tokens, E embedding, H hidden, layer k):
+//
+//	encoder.weight      [V, E]
+//	rnn.weight_ih_lk    [4H, E] for k = 0, [4H, H] above; rows i, f, g, o
+//	rnn.weight_hh_lk    [4H, H]
+//	rnn.bias_ih_lk      [4H]
+//	rnn.bias_hh_lk      [4H]
+//	decoder.weight      [V, H]
+//	decoder.bias        [V]
+//
+// These are also the internal layouts, so StateDict and LoadStateDict
+// transpose nothing. Beside the weights a checkpoint needs, for a run to
+// resume exactly, the LSTM state (LSTM.State), the dropout generator
+// (LM.RNGState) and the optimiser's state (Adam.StateDict and Adam.Steps;
+// SGD has none beyond its rate).
 package nn
 
 import (

@@ -105,7 +105,11 @@ func ClipGradNorm(params []*Param, maxNorm float64) (norm float64) {
 //	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
 //	p ← p − LR/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + Eps)
 type Adam struct {
-	LR, Beta1, Beta2, Eps, WeightDecay float32
+	LR          float32 // learning rate
+	Beta1       float32 // decay of the first moment m
+	Beta2       float32 // decay of the second moment v
+	Eps         float32 // added to √v̂ against division by zero
+	WeightDecay float32 // L2 coefficient λ, adding λ·p to the gradient
 
 	// Steps is the number of steps taken, t in the bias corrections.
 	Steps int
