@@ -12,7 +12,7 @@ import (
 // SGD, then measure its perplexity on the same text.
 func Example() {
 	text := []int32{0, 1, 2, 3, 1, 2, 4, 0, 1, 2, 3, 1, 2, 4} // period 7
-	const steps, batch = 6, 2                                // two streams
+	const steps, batch = 6, 2                                 // two streams
 	model, err := nn.NewLM(nn.LMConfig{Vocab: 5, Embed: 8, Hidden: 16, Layers: 1, InitScale: 0.3, Seed: 1})
 	if err != nil {
 		panic(err)
