@@ -8,15 +8,24 @@ import (
 )
 
 // Embedding maps token ids to rows of a table, like torch.nn.Embedding.
+//
+// Its backward pass records which rows of the table's gradient it wrote,
+// and the optimisers, GradNorm and ZeroGrad visit only those rows: a step
+// touches a few hundred of the ten thousand rows of a PTB model. The
+// gradient must therefore be written only through Forward (or zeroed).
 type Embedding struct {
 	// Weight is the table, [vocab, dim]; its name is prefix + ".weight".
 	Weight *Param
+
+	ops opPool[embeddingOp]
 }
 
 // NewEmbedding returns an embedding of vocab tokens into dim dimensions with
 // a zeroed table named prefix + ".weight".
 func NewEmbedding(prefix string, vocab, dim int) *Embedding {
-	return &Embedding{Weight: NewParam(prefix+".weight", vocab, dim)}
+	w := NewParam(prefix+".weight", vocab, dim)
+	w.rows = newRowSet(vocab)
+	return &Embedding{Weight: w}
 }
 
 // Params returns the table.
@@ -25,7 +34,33 @@ func (e *Embedding) Params() []*Param { return []*Param{e.Weight} }
 // Forward returns the rows of the table picked by ids, a [len(ids), dim]
 // matrix. ids must not change until Backward.
 func (e *Embedding) Forward(t *autodiff.Tape, ids []int32) *autodiff.Var {
-	return t.Embedding(e.Weight.Var, ids)
+	w := e.Weight.Var
+	y := t.Output(t.Arena().Alloc(len(ids), w.Value.Dim(1)), w)
+	tensor.GatherRows(&y.Value, &w.Value, ids) // panics on an id out of range
+	if y.RequiresGrad() {
+		op := e.ops.get()
+		*op = embeddingOp{pool: &e.ops, w: e.Weight, y: y, ids: ids}
+		t.Record(op)
+	}
+	return y
+}
+
+// embeddingOp is the backward pass of Embedding.Forward.
+type embeddingOp struct {
+	pool *opPool[embeddingOp]
+	w    *Param
+	y    *autodiff.Var
+	ids  []int32
+}
+
+func (op *embeddingOp) Backward() {
+	tensor.ScatterAddRows(&op.w.Grad, &op.y.Grad, op.ids)
+	if op.w.rows != nil {
+		op.w.rows.add(op.ids)
+	}
+	pool := op.pool
+	*op = embeddingOp{}
+	pool.put()
 }
 
 // Linear is the affine map y = x·Wᵀ + b, like torch.nn.Linear.

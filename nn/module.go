@@ -57,6 +57,59 @@ type Param struct {
 	// Name is the PyTorch state-dict name, such as "rnn.weight_ih_l0".
 	Name string
 	*autodiff.Var
+
+	// rows, when not nil, lists the rows of the matrix Grad outside which
+	// the gradient is zero: an embedding table's gradient touches only the
+	// rows of the step's tokens, and the optimisers then visit only those.
+	rows *rowSet
+}
+
+// rowSet is a set of row indices in the order they were added.
+type rowSet struct {
+	in   []bool
+	list []int32
+}
+
+func newRowSet(n int) *rowSet {
+	return &rowSet{in: make([]bool, n), list: make([]int32, 0, n)}
+}
+
+func (s *rowSet) add(ids []int32) {
+	for _, id := range ids {
+		if !s.in[id] {
+			s.in[id] = true
+			s.list = append(s.list, id)
+		}
+	}
+}
+
+func (s *rowSet) reset() {
+	for _, r := range s.list {
+		s.in[r] = false
+	}
+	s.list = s.list[:0]
+}
+
+// gradRows calls f with each part of p's gradient that may be nonzero, and
+// the matching part of its value: the rows in p.rows, or all of it if p
+// has no row set or all is true.
+func (p *Param) gradRows(all bool, f func(value, grad []float32)) {
+	if p.rows == nil || all {
+		f(p.Value.Data, p.Grad.Data)
+		return
+	}
+	d := p.Value.Dim(1)
+	for _, r := range p.rows.list {
+		o := int(r) * d
+		f(p.Value.Data[o:o+d], p.Grad.Data[o:o+d])
+	}
+}
+
+// gradZeroed records that p's gradient has been set to zero.
+func (p *Param) gradZeroed() {
+	if p.rows != nil {
+		p.rows.reset()
+	}
 }
 
 // NewParam returns a zeroed parameter of the given shape.
@@ -94,7 +147,8 @@ func InitUniform(m Module, scale float32, rng *rand.Rand) {
 // ZeroGrad sets the gradients of params to zero.
 func ZeroGrad(params []*Param) {
 	for _, p := range params {
-		p.ZeroGrad()
+		p.gradRows(false, func(_, g []float32) { clear(g) })
+		p.gradZeroed()
 	}
 }
 

@@ -44,17 +44,21 @@ func (o *SGD) StepScaled(params []*Param, scale float32) {
 	lr := o.LR * scale
 	decay := 1 - o.LR*o.WeightDecay // p − lr·(s·g + λp) = (1 − lr·λ)·p − lr·s·g
 	for _, p := range params {
-		w, g := p.Value.Data, p.Grad.Data
-		// Block by block, so that each block of the gradient is still in
-		// the L1 cache when it is cleared.
-		for i := 0; i < len(w); i += updateBlock {
-			j := min(i+updateBlock, len(w))
-			if decay != 1 {
-				asm.Scale(decay, w[i:j])
+		// Weight decay changes every element, even where the gradient is
+		// zero; without it only the rows with a gradient change.
+		p.gradRows(decay != 1, func(w, g []float32) {
+			// Block by block, so that each block of the gradient is still
+			// in the L1 cache when it is cleared.
+			for i := 0; i < len(w); i += updateBlock {
+				j := min(i+updateBlock, len(w))
+				if decay != 1 {
+					asm.Scale(decay, w[i:j])
+				}
+				asm.Axpy(-lr, g[i:j], w[i:j])
+				clear(g[i:j])
 			}
-			asm.Axpy(-lr, g[i:j], w[i:j])
-			clear(g[i:j])
-		}
+		})
+		p.gradZeroed()
 	}
 }
 
@@ -67,7 +71,7 @@ const updateBlock = 4096
 func GradNorm(params []*Param) float64 {
 	var ss float64
 	for _, p := range params {
-		ss += float64(asm.SumSquares(p.Grad.Data))
+		p.gradRows(false, func(_, g []float32) { ss += float64(asm.SumSquares(g)) })
 	}
 	return math.Sqrt(ss)
 }
@@ -92,7 +96,7 @@ func ClipGradNorm(params []*Param, maxNorm float64) (norm float64) {
 	norm = GradNorm(params)
 	if s := ClipFactor(norm, maxNorm); s != 1 {
 		for _, p := range params {
-			asm.Scale(s, p.Grad.Data)
+			p.gradRows(false, func(_, g []float32) { asm.Scale(s, g) })
 		}
 	}
 	return norm
@@ -146,7 +150,10 @@ func (o *Adam) StepScaled(params []*Param, scale float32) {
 			denom := float32(math.Sqrt(float64(v[j])))/sqrtBC2 + o.Eps
 			w[j] -= stepSize * m[j] / denom
 		}
-		clear(g)
+		// Adam's moments decay everywhere, so it visits every element;
+		// the gradient is cleared only where it may be nonzero.
+		p.gradRows(false, func(_, g []float32) { clear(g) })
+		p.gradZeroed()
 	}
 }
 

@@ -2,11 +2,13 @@ package nn
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/neuromod-go/neuromod/autodiff"
 	"github.com/neuromod-go/neuromod/tensor"
 )
 
@@ -204,4 +206,47 @@ func TestAdamStateDict(t *testing.T) {
 	assert.ErrorContains(t, err, "missing: exp_avg.a")
 	assert.ErrorContains(t, err, "unexpected: exp_avg.c")
 	assert.ErrorContains(t, err, "exp_avg_sq.b is [2], want [1]")
+}
+
+// TestSparseEmbeddingUpdates checks that visiting only the embedding rows a
+// step touched gives the updates of the dense computation, for SGD with and
+// without weight decay and for Adam, over steps whose tokens differ.
+func TestSparseEmbeddingUpdates(t *testing.T) {
+	const vocab, steps, batch = 40, 3, 2
+	cfg := LMConfig{Vocab: vocab, Embed: 4, Hidden: 5, Layers: 1, InitScale: 0.3, Seed: 3}
+	for _, name := range []string{"sgd", "sgd+l2", "adam"} {
+		t.Run(name, func(t *testing.T) {
+			sparse, dense := newTestLM(t, cfg), newTestLM(t, cfg)
+			dense.Encoder.Weight.rows = nil
+			step := func(m *LM, opt interface {
+				StepScaled([]*Param, float32)
+			}, in, tg []int32) float64 {
+				var tape autodiff.Tape
+				tape.Backward(m.Forward(&tape, in, tg, steps, batch))
+				ps := m.Params()
+				norm := GradNorm(ps)
+				opt.StepScaled(ps, ClipFactor(norm, 0.1))
+				return norm
+			}
+			var o1, o2 interface{ StepScaled([]*Param, float32) }
+			switch name {
+			case "sgd":
+				o1, o2 = &SGD{LR: 1}, &SGD{LR: 1}
+			case "sgd+l2":
+				o1, o2 = &SGD{LR: 1, WeightDecay: 0.1}, &SGD{LR: 1, WeightDecay: 0.1}
+			case "adam":
+				o1, o2 = NewAdam(0.01), NewAdam(0.01)
+			}
+			r := rand.New(rand.NewPCG(7, 7))
+			for range 4 {
+				in, tg := ids(r, steps*batch, vocab), ids(r, steps*batch, vocab)
+				assert.InDelta(t, step(dense, o2, in, tg), step(sparse, o1, in, tg), 1e-6)
+				assert.Empty(t, sparse.Encoder.Weight.rows.list, "the row set is cleared with the gradient")
+				for i, p := range sparse.Params() {
+					assert.InDeltaSlice(t, dense.Params()[i].Value.Data, p.Value.Data, 1e-6, p.Name)
+					assert.Zero(t, GradNorm([]*Param{dense.Params()[i]}))
+				}
+			}
+		})
+	}
 }
