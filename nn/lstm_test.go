@@ -215,3 +215,24 @@ func TestLSTMSetStateErrors(t *testing.T) {
 	assert.ErrorContains(t, lstm.SetState([]tensor.Tensor{ok, bad}, []tensor.Tensor{ok, ok}), "layer 1")
 	require.NoError(t, lstm.SetState([]tensor.Tensor{ok, ok}, []tensor.Tensor{ok, ok}))
 }
+
+// TestLSTMBatchChange checks that a Forward with another batch size starts
+// from a zero state of the new shape, as evaluation at batch 1 after
+// training at batch 20 needs.
+func TestLSTMBatchChange(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	lstm := NewLSTM("rnn", 2, 3, 2)
+	randParams(lstm, r, 0.5)
+	var tape autodiff.Tape
+	tape.NoGrad(func() { lstm.Forward(&tape, tape.Const(randTensor(r, -1, 1, 4*3, 2)), 3) })
+	x := randTensor(r, -1, 1, 4, 2)
+	var got, want []float32
+	tape.NoGrad(func() { got = lstm.Forward(&tape, tape.Const(x), 1).Value.Data })
+	h, _ := lstm.State()
+	assert.Equal(t, []int{1, 3}, h[0].Shape())
+	fresh := NewLSTM("rnn", 2, 3, 2)
+	require.NoError(t, LoadStateDict(fresh, StateDict(lstm)))
+	var tape2 autodiff.Tape
+	tape2.NoGrad(func() { want = fresh.Forward(&tape2, tape2.Const(x), 1).Value.Data })
+	assert.Equal(t, want, got)
+}
