@@ -58,9 +58,7 @@ func (op *embeddingOp) Backward() {
 	if op.w.rows != nil {
 		op.w.rows.add(op.ids)
 	}
-	pool := op.pool
-	*op = embeddingOp{}
-	pool.put()
+	op.pool.put()
 }
 
 // Linear is the affine map y = x·Wᵀ + b, like torch.nn.Linear.
@@ -70,8 +68,9 @@ type Linear struct {
 	// Bias is [out], named prefix + ".bias".
 	Bias *Param
 
-	ops  opPool[linearOp]
-	loss opPool[linearLossOp]
+	ops   opPool[linearOp]
+	loss  opPool[linearLossOp]
+	async *asyncGroup // where CrossEntropy's backward runs dW; nil: at once
 }
 
 // NewLinear returns a zeroed linear map from in to out features whose
@@ -107,18 +106,22 @@ type linearOp struct {
 }
 
 func (op *linearOp) Backward() {
-	linearBackward(op.x, op.w, op.b, &op.y.Grad, 1)
-	pool := op.pool
-	*op = linearOp{} // drop the references to the step's memory
-	pool.put()
+	linearInputGrad(op.x, op.w, &op.y.Grad, 1)
+	linearWeightGrads(op.x, op.w, op.b, &op.y.Grad, 1)
+	op.pool.put()
 }
 
-// linearBackward adds the gradients of y = x·Wᵀ + b, given alpha·dy, to
-// those of x, w and b that require them.
-func linearBackward(x, w, b *autodiff.Var, dy *tensor.Tensor, alpha float32) {
+// linearInputGrad adds the gradient of y = x·Wᵀ + b with respect to x,
+// given alpha·dy, to x's if it requires one.
+func linearInputGrad(x, w *autodiff.Var, dy *tensor.Tensor, alpha float32) {
 	if x.RequiresGrad() {
 		tensor.MatMul(&x.Grad, dy, &w.Value, false, false, alpha, 1) // dx = dy·W
 	}
+}
+
+// linearWeightGrads adds the gradients of y = x·Wᵀ + b with respect to W
+// and b, given alpha·dy, to those that require them.
+func linearWeightGrads(x, w, b *autodiff.Var, dy *tensor.Tensor, alpha float32) {
 	if w.RequiresGrad() {
 		tensor.MatMul(&w.Grad, dy, &x.Value, true, false, alpha, 1) // dW = dyᵀ·x
 	}
@@ -150,7 +153,7 @@ func (l *Linear) CrossEntropy(t *autodiff.Tape, x *autodiff.Var, targets []int32
 	loss.Value.Data[0] = float32(total / float64(n))
 	if loss.RequiresGrad() {
 		op := l.loss.get()
-		*op = linearLossOp{pool: &l.loss, x: x, w: w, b: b, loss: loss, dlogits: logits}
+		*op = linearLossOp{pool: &l.loss, async: l.async, x: x, w: w, b: b, loss: loss, dlogits: logits}
 		t.Record(op)
 	}
 	return loss, total
@@ -159,15 +162,21 @@ func (l *Linear) CrossEntropy(t *autodiff.Tape, x *autodiff.Var, targets []int32
 // linearLossOp is the backward pass of Linear.CrossEntropy.
 type linearLossOp struct {
 	pool          *opPool[linearLossOp]
+	async         *asyncGroup
 	x, w, b, loss *autodiff.Var
 	dlogits       tensor.Tensor // gradient of the mean loss w.r.t. the logits
 }
 
+// Backward computes the gradient of x, which the backward pass needs next,
+// and leaves those of W and b to the background when it can.
 func (op *linearLossOp) Backward() {
-	linearBackward(op.x, op.w, op.b, &op.dlogits, op.loss.Grad.Data[0])
-	pool := op.pool
-	*op = linearLossOp{}
-	pool.put()
+	linearInputGrad(op.x, op.w, &op.dlogits, op.loss.Grad.Data[0])
+	op.async.run(op)
+	op.pool.put() // reused only by the next forward pass, after the join
+}
+
+func (op *linearLossOp) background() {
+	linearWeightGrads(op.x, op.w, op.b, &op.dlogits, op.loss.Grad.Data[0])
 }
 
 // Dropout zeroes each element of its input with probability P while

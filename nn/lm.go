@@ -69,6 +69,8 @@ type LM struct {
 	Drop Dropout
 
 	rngSrc *rand.PCG // Drop.Rng's source, whose state checkpoints save
+	async  asyncGroup
+	join   joinOp
 }
 
 // NewLM returns a model initialised uniformly in ±cfg.InitScale from
@@ -86,6 +88,11 @@ func NewLM(cfg LMConfig) (*LM, error) {
 	}
 	m.Drop = Dropout{P: cfg.Dropout, Training: true, Rng: rand.New(m.rngSrc)}
 	m.RNN.Dropout = &m.Drop
+	m.join.g = &m.async
+	m.Decoder.async = &m.async
+	for _, layer := range m.RNN.Layers {
+		layer.async = &m.async
+	}
 	InitUniform(m, cfg.InitScale, rand.New(rand.NewPCG(cfg.Seed, 0x1417)))
 	return m, nil
 }
@@ -116,6 +123,12 @@ func (m *LM) Forward(t *autodiff.Tape, inputs, targets []int32, T, B int) *autod
 func (m *LM) forward(t *autodiff.Tape, inputs, targets []int32, T, B int) (*autodiff.Var, float64) {
 	if T < 1 || B < 1 || len(inputs) != T*B || len(targets) != T*B {
 		panic(fmt.Sprintf("nn.LM.Forward: %d inputs and %d targets for %d steps of %d streams", len(inputs), len(targets), T, B))
+	}
+	if t.Recording() {
+		// Recorded first, run last: the backward pass ends by waiting for
+		// the weight gradients it ran in the background.
+		m.async.start()
+		t.Record(&m.join)
 	}
 	x := m.Encoder.Forward(t, inputs)
 	x = m.Drop.Forward(t, x)

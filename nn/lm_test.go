@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -357,4 +358,34 @@ func TestLMResumeEquivalence(t *testing.T) {
 	require.NoError(t, resumed.SetRNGState(s.rng))
 	got = append(got, train(resumed, opt2, k, n)...)
 	assert.Equal(t, want, got)
+}
+
+// TestLMBackgroundGradients checks that running the weight gradients in
+// the background (with two threads) gives the gradients of running them in
+// order (with one), bit for bit, over two segments recorded on one tape.
+func TestLMBackgroundGradients(t *testing.T) {
+	const vocab, steps, batch = 23, 4, 3
+	cfg := LMConfig{Vocab: vocab, Embed: 5, Hidden: 6, Layers: 2, InitScale: 0.3, Dropout: 0.2, Seed: 4}
+	r := rand.New(rand.NewPCG(6, 6))
+	in1, tg1 := ids(r, steps*batch, vocab), ids(r, steps*batch, vocab)
+	in2, tg2 := ids(r, steps*batch, vocab), ids(r, steps*batch, vocab)
+	grads := func(procs int) [][]float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m := newTestLM(t, cfg)
+		var out [][]float32
+		for range 2 { // the second step reuses the ops and the arena
+			var tape autodiff.Tape
+			l1 := m.Forward(&tape, in1, tg1, steps, batch)
+			l2 := m.Forward(&tape, in2, tg2, steps, batch)
+			require.Equal(t, procs > 1, m.async.on)
+			tape.Backward(tape.Add(l1, l2))
+			out = out[:0]
+			for _, p := range m.Params() {
+				out = append(out, append([]float32(nil), p.Grad.Data...))
+			}
+			ZeroGrad(m.Params())
+		}
+		return out
+	}
+	assert.Equal(t, grads(1), grads(2))
 }

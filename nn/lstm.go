@@ -106,8 +106,9 @@ type LSTMLayer struct {
 	// to map checkpoints one to one.
 	BiasHH *Param
 
-	h, c tensor.Tensor // carried state, [B, H]
-	ops  opPool[lstmSegmentOp]
+	h, c  tensor.Tensor // carried state, [B, H]
+	ops   opPool[lstmSegmentOp]
+	async *asyncGroup // where the backward pass runs the weight gradients; nil: at once
 }
 
 // NewLSTMLayer returns layer k of an LSTM from in features to hidden with
@@ -222,7 +223,7 @@ func (l *LSTMLayer) Segment(t *autodiff.Tape, x, h0, c0 *autodiff.Var) (out *aut
 	if out.RequiresGrad() {
 		op := l.ops.get()
 		*op = lstmSegmentOp{
-			pool: &l.ops, tape: t, batch: batch,
+			pool: &l.ops, async: l.async, tape: t, batch: batch,
 			x: x, h0: h0, c0: c0, wih: wih, whh: whh, bih: bih, bhh: bhh, out: out,
 			gates: gates, hs: hs, cs: cs,
 		}
@@ -234,6 +235,7 @@ func (l *LSTMLayer) Segment(t *autodiff.Tape, x, h0, c0 *autodiff.Var) (out *aut
 // lstmSegmentOp is the backward pass of LSTMLayer.Segment.
 type lstmSegmentOp struct {
 	pool  *opPool[lstmSegmentOp]
+	async *asyncGroup
 	tape  *autodiff.Tape
 	batch int
 
@@ -241,6 +243,8 @@ type lstmSegmentOp struct {
 
 	gates  tensor.Tensor // [T·B, 4H] gate activations
 	hs, cs tensor.Tensor // [(T+1)·B, H] states, the initial one first
+	dGates tensor.Tensor // [T·B, 4H] gradients of the gate pre-activations
+	db     tensor.Tensor // [4H] their sum over rows, the biases' gradient
 }
 
 func (op *lstmSegmentOp) Backward() {
@@ -250,6 +254,7 @@ func (op *lstmSegmentOp) Backward() {
 	steps := rows / b
 
 	dGates := a.Alloc(rows, 4*hid)
+	op.dGates = dGates
 	dh := a.Alloc(b, hid)
 	dhRec := a.Zeros(b, hid) // gradient of h_s through step s+1's recurrence
 	dc := a.Zeros(b, hid)    // gradient of c_s; the cell kernel updates it in place
@@ -271,29 +276,32 @@ func (op *lstmSegmentOp) Backward() {
 		tensor.Add(&op.c0.Grad, &op.c0.Grad, &dc)
 	}
 
-	// The gradients of the whole segment at once.
-	if op.whh.RequiresGrad() {
-		hPrev := op.hs.Slice(0, rows)
-		tensor.MatMul(&op.whh.Grad, &dGates, &hPrev, true, false, 1, 1) // dW_hh += dGatesᵀ·h_{s−1}
-	}
-	if op.wih.RequiresGrad() {
-		tensor.MatMul(&op.wih.Grad, &dGates, &op.x.Value, true, false, 1, 1) // dW_ih += dGatesᵀ·x
-	}
+	// The gradients of the whole segment at once: the input's now, as the
+	// layer below needs it next, the weights' in the background if it can.
 	if op.x.RequiresGrad() {
 		tensor.MatMul(&op.x.Grad, &dGates, &op.wih.Value, false, false, 1, 1) // dx += dGates·W_ih
 	}
+	op.db = a.Alloc(4 * hid) // from the arena here: the background must not allocate from it
+	op.async.run(op)
+	op.pool.put() // reused only by the next forward pass, after the join
+}
+
+func (op *lstmSegmentOp) background() {
+	rows := op.out.Value.Dim(0)
+	if op.whh.RequiresGrad() {
+		hPrev := op.hs.Slice(0, rows)
+		tensor.MatMul(&op.whh.Grad, &op.dGates, &hPrev, true, false, 1, 1) // dW_hh += dGatesᵀ·h_{s−1}
+	}
+	if op.wih.RequiresGrad() {
+		tensor.MatMul(&op.wih.Grad, &op.dGates, &op.x.Value, true, false, 1, 1) // dW_ih += dGatesᵀ·x
+	}
 	if op.bih.RequiresGrad() || op.bhh.RequiresGrad() {
-		db := a.Alloc(4 * hid)
-		tensor.SumRows(&db, &dGates, 1, 0)
+		tensor.SumRows(&op.db, &op.dGates, 1, 0)
 		if op.bih.RequiresGrad() {
-			tensor.Add(&op.bih.Grad, &op.bih.Grad, &db)
+			tensor.Add(&op.bih.Grad, &op.bih.Grad, &op.db)
 		}
 		if op.bhh.RequiresGrad() {
-			tensor.Add(&op.bhh.Grad, &op.bhh.Grad, &db)
+			tensor.Add(&op.bhh.Grad, &op.bhh.Grad, &op.db)
 		}
 	}
-
-	pool := op.pool
-	*op = lstmSegmentOp{}
-	pool.put()
 }
