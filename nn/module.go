@@ -18,7 +18,9 @@
 //	sgd.StepScaled(params, nn.ClipFactor(norm, 5)) // clip, update, zero the gradients
 //
 // and allocates nothing once it has run twice (the tape's arena settles
-// into one buffer on the second Reset).
+// into one buffer on the second Reset). With GOMAXPROCS > 1 the LM's
+// backward pass runs its weight-gradient GEMMs on a background goroutine
+// beside the critical path and waits for them before Backward returns.
 //
 // # State dict
 //
