@@ -136,8 +136,7 @@ func linearWeightGrads(x, w, b *autodiff.Var, dy *tensor.Tensor, alpha float32) 
 // never kept: one buffer holds them and then, in place, the gradient of the
 // loss with respect to them, which Backward multiplies into the gradients of
 // x, W and b. total is the loss summed over the rows in float64, for
-// perplexities that do not lose precision over a whole split. targets must
-// not change until Backward.
+// perplexities that do not lose precision over a whole split.
 func (l *Linear) CrossEntropy(t *autodiff.Tape, x *autodiff.Var, targets []int32) (loss *autodiff.Var, total float64) {
 	w, b := l.Weight.Var, l.Bias.Var
 	n := x.Value.Dim(0)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/neuromod-go/neuromod/autodiff"
+	"github.com/neuromod-go/neuromod/tensor"
 )
 
 // LMConfig describes an LSTM language model.
@@ -148,6 +149,25 @@ func (m *LM) Evaluate(t *autodiff.Tape, inputs, targets []int32, T, B int) (tota
 	defer func() { m.Drop.Training = training }()
 	t.NoGrad(func() { _, total = m.forward(t, inputs, targets, T, B) })
 	return total
+}
+
+// Logits resets t and runs the model over inputs (T steps of B streams)
+// without recording and without dropout, carrying the LSTM state, and
+// returns the decoder's output, [T·B, Vocab] unnormalised log-probabilities
+// of the next token, for sampling. The tensor is tape memory, valid until
+// t's next Reset.
+func (m *LM) Logits(t *autodiff.Tape, inputs []int32, T, B int) tensor.Tensor {
+	if T < 1 || B < 1 || len(inputs) != T*B {
+		panic(fmt.Sprintf("nn.LM.Logits: %d inputs for %d steps of %d streams", len(inputs), T, B))
+	}
+	t.Reset()
+	var y *autodiff.Var
+	t.NoGrad(func() {
+		x := m.Encoder.Forward(t, inputs)
+		x = m.RNN.forward(t, x, B, false)
+		y = m.Decoder.Forward(t, x)
+	})
+	return y.Value
 }
 
 // RNGState returns the state of the dropout generator, for a checkpoint.

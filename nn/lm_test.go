@@ -389,3 +389,32 @@ func TestLMBackgroundGradients(t *testing.T) {
 	}
 	assert.Equal(t, grads(1), grads(2))
 }
+
+// TestLMLogits checks that the logits for sampling give Evaluate's loss and
+// carry the state the same way, with dropout left off.
+func TestLMLogits(t *testing.T) {
+	const vocab, steps, batch = 11, 4, 2
+	m := newTestLM(t, LMConfig{Vocab: vocab, Embed: 4, Hidden: 5, Layers: 2, InitScale: 0.5, Seed: 6, Dropout: 0.5})
+	r := rand.New(rand.NewPCG(9, 9))
+	in, tg := ids(r, steps*batch, vocab), ids(r, steps*batch, vocab)
+	var tape autodiff.Tape
+	var want []float64
+	for range 2 {
+		want = append(want, m.Evaluate(&tape, in, tg, steps, batch))
+	}
+	m.ResetState()
+	for i := range 2 {
+		logits := m.Logits(&tape, in, steps, batch)
+		require.Equal(t, []int{steps * batch, vocab}, logits.Shape())
+		var total float64
+		for row, target := range tg {
+			l := toFloat64(logits.Data[row*vocab : (row+1)*vocab])
+			var s float64
+			for _, v := range l {
+				s += math.Exp(v)
+			}
+			total += math.Log(s) - l[target]
+		}
+		assert.InDelta(t, want[i], total, 1e-4)
+	}
+}
