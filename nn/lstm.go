@@ -217,11 +217,19 @@ func (l *LSTMLayer) Segment(t *autodiff.Tape, x, h0, c0 *autodiff.Var) (out *aut
 	cs := a.Alloc(rows+batch, hid)
 	copy(hs.Data, h0.Value.Data)
 	copy(cs.Data, c0.Value.Data)
+	// The GEMM reads a plain right operand in place but packs a transposed
+	// one at every call: over more than a few steps, transposing W_hh once
+	// into [H, 4H] is cheaper than letting every step transpose it.
+	whhOp, transB := whh.Value, true
+	if steps >= transposeSteps {
+		whhOp, transB = a.Alloc(hid, 4*hid), false
+		transpose(whhOp.Data, whh.Value.Data, 4*hid, hid)
+	}
 	for s := range steps {
 		g := gates.Slice(s*batch, (s+1)*batch)
 		hPrev, hNext := hs.Slice(s*batch, (s+1)*batch), hs.Slice((s+1)*batch, (s+2)*batch)
 		cPrev, cNext := cs.Slice(s*batch, (s+1)*batch), cs.Slice((s+1)*batch, (s+2)*batch)
-		tensor.MatMul(&g, &hPrev, &whh.Value, false, true, 1, 1)
+		tensor.MatMul(&g, &hPrev, &whhOp, false, transB, 1, 1)
 		tensor.LSTMCellForward(&g, &cPrev, &cNext, &hNext) // g now holds the activations
 	}
 
@@ -308,6 +316,30 @@ func (op *lstmSegmentOp) background() {
 		}
 		if op.bhh.RequiresGrad() {
 			tensor.Add(&op.bhh.Grad, &op.bhh.Grad, &op.db)
+		}
+	}
+}
+
+// transposeSteps is the segment length from which Segment transposes W_hh
+// for the steps' GEMMs; shorter segments (sampling a token at a time) use
+// it as it is.
+const transposeSteps = 4
+
+// transpose sets dst, [cols, rows], to the transpose of src, [rows, cols],
+// in square tiles so that both sides are read and written a cache line at
+// a time.
+func transpose(dst, src []float32, rows, cols int) {
+	const tile = 32
+	for i0 := 0; i0 < rows; i0 += tile {
+		i1 := min(i0+tile, rows)
+		for j0 := 0; j0 < cols; j0 += tile {
+			j1 := min(j0+tile, cols)
+			for i := i0; i < i1; i++ {
+				row := src[i*cols+j0 : i*cols+j1]
+				for j, v := range row {
+					dst[(j0+j)*rows+i] = v
+				}
+			}
 		}
 	}
 }

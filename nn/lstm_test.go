@@ -11,7 +11,7 @@ import (
 	"github.com/neuromod-go/neuromod/tensor"
 )
 
-// lstmFixture is a 2-layer LSTM over 3 steps of 2 streams with random
+// lstmFixture is a 2-layer LSTM over 5 steps of 2 streams with random
 // parameters, input and nonzero initial states that require gradients.
 type lstmFixture struct {
 	lstm          *LSTM
@@ -24,7 +24,7 @@ type lstmFixture struct {
 
 func newLSTMFixture(seed uint64) *lstmFixture {
 	r := rand.New(rand.NewPCG(seed, 7))
-	f := &lstmFixture{steps: 3, batch: 2, in: 3, hid: 4}
+	f := &lstmFixture{steps: transposeSteps + 1, batch: 2, in: 3, hid: 4}
 	f.lstm = NewLSTM("rnn", f.in, f.hid, 2)
 	// Weights of ±0.7 and inputs of ±1 put the gates in their nonlinear range.
 	randParams(f.lstm, r, 0.7)
@@ -235,4 +235,41 @@ func TestLSTMBatchChange(t *testing.T) {
 	var tape2 autodiff.Tape
 	tape2.NoGrad(func() { want = fresh.Forward(&tape2, tape2.Const(x), 1).Value.Data })
 	assert.Equal(t, want, got)
+}
+
+func TestTranspose(t *testing.T) {
+	for _, rc := range [][2]int{{1, 1}, {3, 5}, {33, 70}, {64, 32}} {
+		rows, cols := rc[0], rc[1]
+		src := randTensor(rand.New(rand.NewPCG(1, 2)), -1, 1, rows, cols)
+		dst := make([]float32, rows*cols)
+		transpose(dst, src.Data, rows, cols)
+		for i := range rows {
+			for j := range cols {
+				require.Equal(t, src.Data[i*cols+j], dst[j*rows+i])
+			}
+		}
+	}
+}
+
+// TestLSTMShortSegments checks that segments too short for the transposed
+// recurrent weights (as in sampling, one step at a time) compute what one
+// long segment computes.
+func TestLSTMShortSegments(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	const steps, batch = 2 * transposeSteps, 2
+	lstm := NewLSTM("rnn", 3, 4, 2)
+	randParams(lstm, r, 0.5)
+	x := randTensor(r, -1, 1, steps*batch, 3)
+	var tape autodiff.Tape
+	var want []float32
+	tape.NoGrad(func() { want = lstm.Forward(&tape, tape.Const(x), batch).Value.Data })
+	lstm.ResetState()
+	var got []float32
+	for s := range steps {
+		tape.Reset()
+		tape.NoGrad(func() {
+			got = append(got, lstm.Forward(&tape, tape.Const(x.Slice(s*batch, (s+1)*batch)), batch).Value.Data...)
+		})
+	}
+	assert.InDeltaSlice(t, want, got, 1e-6)
 }
