@@ -1,0 +1,73 @@
+package nn
+
+import (
+	"runtime"
+	"sync"
+)
+
+// The backward pass of the LM has a critical path — the decoder's input
+// gradient, then the LSTM layers' recurrences from the top layer down — and
+// weight gradients that nothing reads until the optimiser: the decoder's
+// dW = dyᵀ·x, the largest GEMM of the step, and each LSTM layer's dW_ih,
+// dW_hh and biases. With more than one thread, the ops hand those to a
+// background goroutine, where they run beside the rest of the backward
+// pass, and the LM waits for them at its end. The results are the same
+// GEMMs on the same operands, so they do not depend on the overlap.
+
+// bgJob is the part of an op's backward pass that may run in the
+// background: it writes only gradients that no later backward op touches.
+type bgJob interface {
+	background()
+}
+
+// asyncGroup tracks the background jobs of one model's backward pass. A nil
+// group, or one that is off, runs jobs at once on the caller's goroutine.
+type asyncGroup struct {
+	on bool // decided per forward pass
+	wg sync.WaitGroup
+}
+
+type bgItem struct {
+	job bgJob
+	wg  *sync.WaitGroup
+}
+
+var (
+	bgOnce  sync.Once
+	bgQueue chan bgItem
+)
+
+// bgWorker runs background jobs in the order they come, for every model of
+// the process: one goroutine, started on first use, that lives as long as
+// the process.
+func bgWorker() {
+	for it := range bgQueue {
+		it.job.background()
+		it.wg.Done()
+	}
+}
+
+// run runs job in the background if the group is on, else at once.
+func (g *asyncGroup) run(job bgJob) {
+	if g == nil || !g.on {
+		job.background()
+		return
+	}
+	bgOnce.Do(func() {
+		bgQueue = make(chan bgItem, 64)
+		go bgWorker()
+	})
+	g.wg.Add(1)
+	bgQueue <- bgItem{job, &g.wg}
+}
+
+// start decides whether the coming backward pass overlaps its jobs: only
+// when there is a second thread to run them on.
+func (g *asyncGroup) start() { g.on = runtime.GOMAXPROCS(0) > 1 }
+
+// joinOp is recorded first, so that its Backward runs last and waits for
+// the background jobs of the pass: after Tape.Backward, every gradient is
+// complete.
+type joinOp struct{ g *asyncGroup }
+
+func (op *joinOp) Backward() { op.g.wg.Wait() }
