@@ -180,3 +180,10 @@ func (m *LM) SetRNGState(b []byte) error {
 	}
 	return nil
 }
+
+// CarriedState returns the recurrent state that carries from one segment to
+// the next, by name, for checkpoints (see LSTM.CarriedState).
+func (m *LM) CarriedState() map[string]tensor.Tensor { return m.RNN.CarriedState() }
+
+// SetCarriedState restores a state saved by CarriedState.
+func (m *LM) SetCarriedState(st map[string]tensor.Tensor) error { return m.RNN.SetCarriedState(st) }

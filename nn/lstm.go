@@ -343,3 +343,42 @@ func transpose(dst, src []float32, rows, cols int) {
 		}
 	}
 }
+
+// CarriedState returns the state carried from one segment to the next by
+// name — h_l0, c_l0, h_l1, … ([B, H] each) — for checkpoints. The tensors
+// are the LSTM's own, not copies; the map is empty before the first Forward.
+func (l *LSTM) CarriedState() map[string]tensor.Tensor {
+	st := make(map[string]tensor.Tensor, 2*len(l.Layers))
+	for k, layer := range l.Layers {
+		if layer.h.Data == nil {
+			continue
+		}
+		st[fmt.Sprintf("h_l%d", k)] = layer.h
+		st[fmt.Sprintf("c_l%d", k)] = layer.c
+	}
+	return st
+}
+
+// SetCarriedState restores a state saved by CarriedState, or returns an
+// error naming the missing or misshapen tensor. An empty map resets the
+// state to zero.
+func (l *LSTM) SetCarriedState(st map[string]tensor.Tensor) error {
+	if len(st) == 0 {
+		l.ResetState()
+		return nil
+	}
+	if len(st) != 2*len(l.Layers) {
+		return fmt.Errorf("LSTM state has %d tensors, want h and c for each of %d layers", len(st), len(l.Layers))
+	}
+	for k, layer := range l.Layers {
+		h, okh := st[fmt.Sprintf("h_l%d", k)]
+		c, okc := st[fmt.Sprintf("c_l%d", k)]
+		if !okh || !okc {
+			return fmt.Errorf("LSTM state lacks h_l%d or c_l%d", k, k)
+		}
+		if err := layer.SetState(h, c); err != nil {
+			return fmt.Errorf("LSTM state of layer %d: %w", k, err)
+		}
+	}
+	return nil
+}
