@@ -1,0 +1,83 @@
+//go:build !purego
+
+package gemm
+
+import "github.com/neuromod-go/neuromod/internal/cpu"
+
+// kernAVX512 computes an mr×32 tile (mr = 1…14) with 28 ZMM accumulators;
+// the masks m1, m2 select the columns 0…15 and 16…31 for loads of B and
+// loads/stores of C. It implements kernelGeneric.
+//
+//go:noescape
+func kernAVX512(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, m1, m2 uint64)
+
+// kernAVX2 computes an mr×16 tile (mr = 1…6) with 12 YMM accumulators from a
+// packed B micro-panel (row stride 16). It implements kernelGeneric.
+//
+//go:noescape
+func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, c *float32, ldc int, alpha, beta float32)
+
+// avx512Kernel: 14×32 tiles. A 32-wide micro-panel of B at kc = 256 is 32 KiB
+// (L1d is 48 KiB); a 14×256 micro-panel of A streams from L2 beside it.
+var avx512Kernel = kernel{
+	name: "avx512", mr: 14, nr: 32, kc: 256, mc: 14 * 36, nc: 4096,
+	directA: true, directB: true, packA: true, edgeM: true, edgeN: true,
+	run: runAVX512, transpose: transposeAVXGo,
+}
+
+// avx2Kernel: 6×16 tiles, B always packed.
+var avx2Kernel = kernel{
+	name: "avx2", mr: 6, nr: 16, kc: 256, mc: 6 * 64, nc: 4096,
+	directA: true, directB: false, packA: true, edgeM: true, edgeN: false,
+	run: runAVX2, transpose: transposeAVXGo,
+}
+
+// transposeAVX implements transposeGeneric with AVX.
+//
+//go:noescape
+func transposeAVX(dst *float32, src *float32, lds, rows, cols, ldd int)
+
+func transposeAVXGo(dst, src []float32, lds, rows, cols, ldd int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	if rows > ldd || (rows-1)*lds+cols > len(src) || (cols-1)*ldd+rows > len(dst) {
+		panic("gemm: internal error: transpose out of range")
+	}
+	transposeAVX(&dst[0], &src[0], lds, rows, cols, ldd)
+}
+
+func activeKernel() *kernel {
+	switch cpu.Active() {
+	case cpu.AVX512:
+		return &avx512Kernel
+	case cpu.AVX2:
+		return &avx2Kernel
+	default:
+		return &genericKernel
+	}
+}
+
+// checkTile panics unless a, b and c hold the tile the kernel will touch:
+// the assembly trusts its pointers, so a driver bug must not become a wild
+// memory access.
+func checkTile(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int) {
+	if mr < 1 || nr < 1 || k < 1 || (mr-1)*rsa+(k-1)*csa >= len(a) || (k-1)*rsb+nr > len(b) || (mr-1)*ldc+nr > len(c) {
+		panic("gemm: internal error: micro-kernel tile out of range")
+	}
+}
+
+func runAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+	checkTile(mr, nr, k, a, rsa, csa, b, rsb, c, ldc)
+	m1 := uint64(1)<<min(nr, 16) - 1
+	m2 := uint64(1)<<max(nr-16, 0) - 1
+	kernAVX512(mr, k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, m1, m2)
+}
+
+func runAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+	checkTile(mr, 16, k, a, rsa, csa, b, 16, c, ldc)
+	if nr != 16 || rsb != 16 {
+		panic("gemm: internal error: AVX2 kernel needs a full packed tile")
+	}
+	kernAVX2(mr, k, &a[0], rsa, csa, &b[0], &c[0], ldc, alpha, beta)
+}
