@@ -36,6 +36,15 @@ type kernel struct {
 	transpose func(dst, src []float32, lds, rows, cols, ldd int)
 }
 
+// smallBlock is how many nr-wide strips of B the skinny path packs at a
+// time: 16×32 columns × kc 256 is 512 KiB at AVX-512, half of L2.
+const smallBlock = 16
+
+// smallDirectB is the size of B (k·ldb floats) up to which the skinny path
+// reads B in place, when the kernel can: a B that fits in L2 is not worth
+// copying.
+var smallDirectB = 1 << 30
+
 // smallM is the row count up to which Sgemm takes the skinny path: A is
 // read in place (kernels with directA) and B streamed once per column strip.
 const smallM = 32
@@ -368,9 +377,7 @@ func (j *job) small() {
 	}
 	for w := range j.ws[:j.threads] {
 		ws := &j.ws[w]
-		if !kn.directB || j.transB {
-			ws.bpack = grow(ws.bpack, j.kc*kn.nr)
-		}
+		ws.bpack = grow(ws.bpack, smallBlock*j.kc*kn.nr)
 		ws.tmp = grow(ws.tmp, kn.mr*kn.nr)
 	}
 	j.parallel(phaseSmall)
@@ -384,43 +391,69 @@ func (j *job) computeSmall(w int) {
 	// Row tiles: balanced when A is read in place (M = 20 → 10 + 10 rows),
 	// whole mr-row panels when A is packed.
 	tiles := (j.m + kn.mr - 1) / kn.mr
-	directB := kn.directB && !j.transB
-	for s := s0; s < s1; s++ {
-		j0 := s * kn.nr
-		nr := min(kn.nr, j.n-j0)
+	directB := kn.directB && !j.transB && j.k*j.ldb <= smallDirectB
+	for sb := s0; sb < s1; sb += smallBlock {
+		se := min(sb+smallBlock, s1)
 		for pc := 0; pc < j.k; pc += j.kc {
 			kk := min(j.kc, j.k-pc)
-			var bp []float32
-			rsb := kn.nr
-			if directB {
-				bp, rsb = j.b[pc*j.ldb+j0:], j.ldb
-			} else {
-				packB(kn.transpose, ws.bpack[:kk*kn.nr], j.transB, j.b, j.ldb, pc, kk, j0, nr, kn.nr)
-				bp = ws.bpack
+			if !directB {
+				j.packBStrips(ws.bpack, sb, se, pc, kk)
 			}
 			beta := j.beta
 			if pc > 0 {
 				beta = 1
 			}
-			for t := 0; t < tiles; t++ {
-				var i0, mr int
-				var a []float32
-				var rsa, csa int
-				if kn.directA {
-					i0 = split(j.m, tiles, t)
-					mr = split(j.m, tiles, t+1) - i0
-					if j.transA {
-						a, rsa, csa = j.a[pc*j.lda+i0:], 1, j.lda
-					} else {
-						a, rsa, csa = j.a[i0*j.lda+pc:], j.lda, 1
-					}
-				} else {
-					i0 = t * kn.mr
-					mr = min(kn.mr, j.m-i0)
-					a, rsa, csa = j.apackAll[t*kn.mr*j.k+pc*kn.mr:], 1, kn.mr
+			for s := sb; s < se; s++ {
+				j0 := s * kn.nr
+				nr := min(kn.nr, j.n-j0)
+				bp, rsb := ws.bpack[(s-sb)*kk*kn.nr:], kn.nr
+				if directB {
+					bp, rsb = j.b[pc*j.ldb+j0:], j.ldb
 				}
-				j.tile(ws, kk, mr, nr, a, rsa, csa, bp, rsb, i0*j.ldc+j0, beta)
+				for t := 0; t < tiles; t++ {
+					var i0, mr int
+					var a []float32
+					var rsa, csa int
+					if kn.directA {
+						i0 = split(j.m, tiles, t)
+						mr = split(j.m, tiles, t+1) - i0
+						if j.transA {
+							a, rsa, csa = j.a[pc*j.lda+i0:], 1, j.lda
+						} else {
+							a, rsa, csa = j.a[i0*j.lda+pc:], j.lda, 1
+						}
+					} else {
+						i0 = t * kn.mr
+						mr = min(kn.mr, j.m-i0)
+						a, rsa, csa = j.apackAll[t*kn.mr*j.k+pc*kn.mr:], 1, kn.mr
+					}
+					j.tile(ws, kk, mr, nr, a, rsa, csa, bp, rsb, i0*j.ldc+j0, beta)
+				}
 			}
+		}
+	}
+}
+
+// packBStrips packs the nr-wide strips sb…se−1 of rows pc…pc+kk−1 of op(B)
+// into consecutive micro-panels. Without a transpose it copies whole rows of
+// the block, so B streams through memory in order.
+func (j *job) packBStrips(dst []float32, sb, se, pc, kk int) {
+	nr := j.kn.nr
+	if j.transB {
+		for s := sb; s < se; s++ {
+			j0 := s * nr
+			packB(j.kn.transpose, dst[(s-sb)*kk*nr:(s-sb+1)*kk*nr], true, j.b, j.ldb, pc, kk, j0, min(nr, j.n-j0), nr)
+		}
+		return
+	}
+	j0 := sb * nr
+	width := min(se*nr, j.n) - j0
+	for p := 0; p < kk; p++ {
+		row := j.b[(pc+p)*j.ldb+j0 : (pc+p)*j.ldb+j0+width]
+		for s := 0; s*nr < width; s++ {
+			d := dst[s*kk*nr+p*nr : s*kk*nr+p*nr+nr]
+			n := copy(d, row[s*nr:])
+			clear(d[n:])
 		}
 	}
 }

@@ -89,7 +89,19 @@ TEXT ·kernAVX512(SB), NOSPLIT, $0-96
 	MOVQ b+40(FP), SI
 	MOVQ rsb+48(FP), DI
 	SHLQ $2, DI
+	MOVQ DI, R12
+	SHLQ $5, R12                // R12 = 32 rows of B ahead, for prefetching
 	MOVQ k+8(FP), R10
+	MOVQ c+56(FP), R13          // prefetch the C tile, read or written at the end
+	MOVQ ldc+64(FP), R14
+	SHLQ $2, R14
+	MOVQ mr+0(FP), R11
+avx512_prefetchc:
+	PREFETCHT0 (R13)
+	PREFETCHT0 64(R13)
+	ADDQ R14, R13
+	DECQ R11
+	JNZ avx512_prefetchc
 	MOVQ m1+80(FP), R11
 	KMOVQ R11, K1
 	MOVQ m2+88(FP), R11
@@ -112,6 +124,8 @@ TEXT ·kernAVX512(SB), NOSPLIT, $0-96
 		g.label(fmt.Sprintf("avx512_loop%d", mr))
 		g.p("VMOVUPS.Z (SI), K1, Z28")
 		g.p("VMOVUPS.Z 64(SI), K2, Z29")
+		g.p("PREFETCHT0 (SI)(R12*1)")
+		g.p("PREFETCHT0 64(SI)(R12*1)")
 		g.p("ADDQ DI, SI")
 		for i := 0; i < mr; i++ {
 			g.p("VFMADD231PS.BCST %s, Z28, Z%d", rowAddr(i, 0), 2*i)
