@@ -31,6 +31,10 @@ type kernel struct {
 
 	run func(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32)
 
+	// copyRows packs the other cases: dst[r*ldd+j] = src[r*lds+j] for
+	// j < cols and 0 for cols ≤ j < ldd, for r < rows (ldd ≤ 32).
+	copyRows func(dst, src []float32, lds, rows, cols, ldd int)
+
 	// transpose packs the transposing cases (A not transposed, B
 	// transposed): dst[p*ldd+i] = src[i*lds+p] for i < rows, p < cols.
 	transpose func(dst, src []float32, lds, rows, cols, ldd int)
@@ -303,7 +307,7 @@ func (j *job) packBPanel(w int) {
 	p0, p1 := split(panels, j.threads, w), split(panels, j.threads, w+1)
 	for p := p0; p < p1; p++ {
 		j0 := p * nr
-		packB(j.kn.transpose, j.bpack[p*nr*j.kk:(p+1)*nr*j.kk], j.transB, j.b, j.ldb, j.pc, j.kk, j.jc+j0, min(nr, j.nc-j0), nr)
+		packB(j.kn.copyRows, j.kn.transpose, j.bpack[p*nr*j.kk:(p+1)*nr*j.kk], j.transB, j.b, j.ldb, j.pc, j.kk, j.jc+j0, min(nr, j.nc-j0), nr)
 	}
 }
 
@@ -329,7 +333,7 @@ func (j *job) computeBig(w int) {
 		var ap []float32
 		var rsa, csa int
 		if kn.packA || !kn.directA {
-			packA(kn.transpose, ws.apack, j.transA, j.a, j.lda, i0, mc, j.pc, j.kk, kn.mr)
+			packA(kn.copyRows, kn.transpose, ws.apack, j.transA, j.a, j.lda, i0, mc, j.pc, j.kk, kn.mr)
 			ap, rsa, csa = ws.apack, 1, kn.mr
 		}
 		for jr := jr0; jr < jr1; jr++ {
@@ -373,7 +377,7 @@ func (j *job) small() {
 	if !kn.directA {
 		tiles := (j.m + kn.mr - 1) / kn.mr
 		j.apackAll = grow(j.apackAll, tiles*kn.mr*j.k)
-		packA(kn.transpose, j.apackAll, j.transA, j.a, j.lda, 0, j.m, 0, j.k, kn.mr)
+		packA(kn.copyRows, kn.transpose, j.apackAll, j.transA, j.a, j.lda, 0, j.m, 0, j.k, kn.mr)
 	}
 	for w := range j.ws[:j.threads] {
 		ws := &j.ws[w]
@@ -442,7 +446,7 @@ func (j *job) packBStrips(dst []float32, sb, se, pc, kk int) {
 	if j.transB {
 		for s := sb; s < se; s++ {
 			j0 := s * nr
-			packB(j.kn.transpose, dst[(s-sb)*kk*nr:(s-sb+1)*kk*nr], true, j.b, j.ldb, pc, kk, j0, min(nr, j.n-j0), nr)
+			packB(j.kn.copyRows, j.kn.transpose, dst[(s-sb)*kk*nr:(s-sb+1)*kk*nr], true, j.b, j.ldb, pc, kk, j0, min(nr, j.n-j0), nr)
 		}
 		return
 	}
@@ -496,19 +500,14 @@ func storeTile(c []float32, ldc int, t []float32, ldt, mr, nr int, alpha, beta f
 // packA packs rows i0…i0+mc−1 and columns p0…p0+kc−1 of op(A) into
 // mr-tall micro-panels: element (i, p) of panel q goes to dst[q*mr*kc+p*mr+i].
 // Rows past mc in the last panel are zero.
-func packA(tr func(dst, src []float32, lds, rows, cols, ldd int), dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc, mr int) {
+func packA(cp, tr func(dst, src []float32, lds, rows, cols, ldd int), dst []float32, transA bool, a []float32, lda, i0, mc, p0, kc, mr int) {
 	for q := 0; q*mr < mc; q++ {
 		rows := min(mr, mc-q*mr)
 		d := dst[q*mr*kc : (q+1)*mr*kc]
 		r0 := i0 + q*mr
 		if transA {
 			// op(A)(i, p) = a[p*lda+i]: a run of rows per p.
-			for p := 0; p < kc; p++ {
-				src := a[(p0+p)*lda+r0 : (p0+p)*lda+r0+rows]
-				dp := d[p*mr : p*mr+mr]
-				copy(dp, src)
-				clear(dp[rows:])
-			}
+			cp(d, a[p0*lda+r0:], lda, kc, rows, mr)
 			continue
 		}
 		// op(A)(i, p) = a[i*lda+p]: a transpose.
@@ -523,13 +522,9 @@ func packA(tr func(dst, src []float32, lds, rows, cols, ldd int), dst []float32,
 
 // packB packs rows p0…p0+kc−1 and columns j0…j0+nr−1 of op(B) into one
 // micro-panel of width w (zero padded): element (p, j) goes to dst[p*w+j].
-func packB(tr func(dst, src []float32, lds, rows, cols, ldd int), dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nr, w int) {
+func packB(cp, tr func(dst, src []float32, lds, rows, cols, ldd int), dst []float32, transB bool, b []float32, ldb, p0, kc, j0, nr, w int) {
 	if !transB {
-		for p := 0; p < kc; p++ {
-			dp := dst[p*w : p*w+w]
-			copy(dp, b[(p0+p)*ldb+j0:(p0+p)*ldb+j0+nr])
-			clear(dp[nr:])
-		}
+		cp(dst, b[p0*ldb+j0:], ldb, kc, nr, w)
 		return
 	}
 	// op(B)(p, j) = b[j*ldb+p]: a transpose.
@@ -549,5 +544,15 @@ func transposeGeneric(dst, src []float32, lds, rows, cols, ldd int) {
 		for p, v := range row {
 			dst[p*ldd+i] = v
 		}
+	}
+}
+
+// copyRowsGeneric is the portable copy for packing: dst[r*ldd+j] =
+// src[r*lds+j] for j < cols, zero for cols ≤ j < ldd, r < rows.
+func copyRowsGeneric(dst, src []float32, lds, rows, cols, ldd int) {
+	for r := 0; r < rows; r++ {
+		d := dst[r*ldd : r*ldd+ldd]
+		copy(d, src[r*lds:r*lds+cols])
+		clear(d[cols:])
 	}
 }

@@ -22,14 +22,14 @@ func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, c *float32, ldc i
 var avx512Kernel = kernel{
 	name: "avx512", mr: 14, nr: 32, kc: 256, mc: 14 * 36, nc: 4096,
 	directA: true, directB: true, packA: true, edgeM: true, edgeN: true,
-	run: runAVX512, transpose: transposeAVXGo,
+	run: runAVX512, transpose: transposeAVXGo, copyRows: copyRowsAVX512Go,
 }
 
 // avx2Kernel: 6×16 tiles, B always packed.
 var avx2Kernel = kernel{
 	name: "avx2", mr: 6, nr: 16, kc: 256, mc: 6 * 64, nc: 4096,
 	directA: true, directB: false, packA: true, edgeM: true, edgeN: false,
-	run: runAVX2, transpose: transposeAVXGo,
+	run: runAVX2, transpose: transposeAVXGo, copyRows: copyRowsGeneric,
 }
 
 // transposeAVX implements transposeGeneric with AVX.
@@ -46,6 +46,29 @@ func transposeAVXGo(dst, src []float32, lds, rows, cols, ldd int) {
 	}
 	transposeAVX(&dst[0], &src[0], lds, rows, cols, ldd)
 }
+
+// copyRowsAVX512 implements copyRowsGeneric for cols, ldd ≤ 32 with masked
+// loads (lm1, lm2) and stores (sm1, sm2).
+//
+//go:noescape
+func copyRowsAVX512(dst *float32, src *float32, lds, rows int, lm1, lm2, sm1, sm2 uint64, ldd int)
+
+func copyRowsAVX512Go(dst, src []float32, lds, rows, cols, ldd int) {
+	if rows <= 0 {
+		return
+	}
+	if cols > ldd || ldd > 32 || (rows-1)*lds+cols > len(src) || rows*ldd > len(dst) {
+		panic("gemm: internal error: copyRows out of range")
+	}
+	var s0 *float32
+	if cols > 0 {
+		s0 = &src[0]
+	}
+	copyRowsAVX512(&dst[0], s0, lds, rows, mask16(cols), mask16(cols-16), mask16(ldd), mask16(ldd-16), ldd)
+}
+
+// mask16 is the mask of the first n (clamped to 0…16) of 16 lanes.
+func mask16(n int) uint64 { return uint64(1)<<min(max(n, 0), 16) - 1 }
 
 func activeKernel() *kernel {
 	switch cpu.Active() {
@@ -69,9 +92,7 @@ func checkTile(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c
 
 func runAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
 	checkTile(mr, nr, k, a, rsa, csa, b, rsb, c, ldc)
-	m1 := uint64(1)<<min(nr, 16) - 1
-	m2 := uint64(1)<<max(nr-16, 0) - 1
-	kernAVX512(mr, k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, m1, m2)
+	kernAVX512(mr, k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mask16(nr), mask16(nr-16))
 }
 
 func runAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {

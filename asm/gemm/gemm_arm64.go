@@ -15,7 +15,7 @@ func kernNEON(k int, a *float32, b *float32, c *float32, ldc int, alpha, beta fl
 var neonKernel = kernel{
 	name: "neon", mr: 8, nr: 12, kc: 256, mc: 128, nc: 4096,
 	directA: false, directB: false, packA: true, edgeM: false, edgeN: false,
-	run: runNEON, transpose: transposeGeneric,
+	run: runNEON, transpose: transposeGeneric, copyRows: copyRowsGeneric,
 }
 
 func activeKernel() *kernel {

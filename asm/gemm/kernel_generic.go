@@ -12,7 +12,7 @@ const (
 var genericKernel = kernel{
 	name: "generic", mr: genericMR, nr: genericNR, kc: 256, mc: 128, nc: 4096,
 	directA: true, directB: true, edgeM: true, edgeN: true,
-	run: kernelGeneric, transpose: transposeGeneric,
+	run: kernelGeneric, transpose: transposeGeneric, copyRows: copyRowsGeneric,
 }
 
 // kernelGeneric is the reference micro-kernel, the contract every assembly

@@ -113,3 +113,46 @@ rowdone:
 done:
 	VZEROUPPER
 	RET
+
+// func copyRowsAVX512(dst *float32, src *float32, lds, rows int, lm1, lm2, sm1, sm2 uint64, ldd int)
+//
+// For each of rows rows: dst[r*ldd+j] = src[r*lds+j] for the columns j < 32
+// selected by the load masks lm1 (0…15) and lm2 (16…31), and 0 for the other
+// columns selected by the store masks sm1, sm2: the packing of B (and of Aᵀ)
+// into zero-padded micro-panels. Masked loads never read past the columns
+// asked for. See copyRowsGeneric.
+TEXT ·copyRowsAVX512(SB), NOSPLIT, $0-72
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+24(FP), R9
+	MOVQ lm1+32(FP), AX
+	KMOVQ AX, K1
+	MOVQ lm2+40(FP), AX
+	KMOVQ AX, K2
+	MOVQ sm1+48(FP), AX
+	KMOVQ AX, K3
+	MOVQ sm2+56(FP), AX
+	KMOVQ AX, K4
+	MOVQ ldd+64(FP), R11
+	SHLQ $2, R11
+	MOVQ R8, R10
+	SHLQ $3, R10                // R10 = 8 source rows ahead, for prefetching
+	TESTQ R9, R9
+	JEQ  copydone
+
+copyrow:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	PREFETCHT0 (SI)(R10*1)
+	VMOVUPS Z0, K3, (DI)
+	VMOVUPS Z1, K4, 64(DI)
+	ADDQ R8, SI
+	ADDQ R11, DI
+	DECQ R9
+	JNZ  copyrow
+
+copydone:
+	VZEROUPPER
+	RET
