@@ -54,8 +54,9 @@ var smallDirectB = 1 << 30
 const smallM = 32
 
 // minParallelFlops is the work (2·m·n·k) below which Sgemm stays on the
-// calling goroutine: waking a worker costs a few microseconds.
-const minParallelFlops = 1 << 22
+// calling goroutine: waking a worker costs microseconds, more on a loaded
+// machine. A variable so that tests can send small problems to the workers.
+var minParallelFlops = 1 << 24
 
 var threadsWanted atomic.Int64
 
