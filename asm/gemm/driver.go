@@ -29,7 +29,9 @@ type kernel struct {
 	edgeM   bool // handles mr < kernel.mr itself
 	edgeN   bool // handles nr < kernel.nr itself; else edge tiles go through a scratch tile
 
-	run func(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32)
+	// pf is a byte offset from B that the kernel prefetches along with B,
+	// row by row (kernels without prefetching ignore it).
+	run func(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int)
 
 	// copyRows packs the other cases: dst[r*ldd+j] = src[r*lds+j] for
 	// j < cols and 0 for cols ≤ j < ldd, for r < rows (ldd ≤ 32).
@@ -39,6 +41,10 @@ type kernel struct {
 	// transposed): dst[p*ldd+i] = src[i*lds+p] for i < rows, p < cols.
 	transpose func(dst, src []float32, lds, rows, cols, ldd int)
 }
+
+// pfAhead is how many rows of B ahead of its loads a kernel prefetches
+// while it streams B in.
+const pfAhead = 32
 
 // smallBlock is how many nr-wide strips of B the skinny path packs at a
 // time: 16×32 columns × kc 256 is 512 KiB at AVX-512, half of L2.
@@ -350,7 +356,7 @@ func (j *job) computeBig(w int) {
 				} else {
 					a, ra, ca = j.aAt(i0+ir, j.pc)
 				}
-				j.tile(ws, j.kk, mr, nr, a, ra, ca, bp, kn.nr, (i0+ir)*j.ldc+j.jc+j0, beta)
+				j.tile(ws, j.kk, mr, nr, a, ra, ca, bp, kn.nr, (i0+ir)*j.ldc+j.jc+j0, beta, pfAhead*kn.nr*4)
 			}
 		}
 	}
@@ -432,7 +438,16 @@ func (j *job) computeSmall(w int) {
 						mr = min(kn.mr, j.m-i0)
 						a, rsa, csa = j.apackAll[t*kn.mr*j.k+pc*kn.mr:], 1, kn.mr
 					}
-					j.tile(ws, kk, mr, nr, a, rsa, csa, bp, rsb, i0*j.ldc+j0, beta)
+					// B is streamed from memory by the first row tile; the
+					// last one, which finds it in L1, prefetches the next strip.
+					pf := pfAhead * rsb * 4
+					if t == tiles-1 {
+						pf = kn.nr * 4
+						if !directB {
+							pf = kk * kn.nr * 4
+						}
+					}
+					j.tile(ws, kk, mr, nr, a, rsa, csa, bp, rsb, i0*j.ldc+j0, beta, pf)
 				}
 			}
 		}
@@ -467,17 +482,17 @@ func (j *job) packBStrips(dst []float32, sb, se, pc, kk int) {
 // kk, through the scratch tile when the kernel cannot store a tile that small
 // (B, and A without edgeM, are then packed and zero padded, so the full tile
 // can be computed).
-func (j *job) tile(ws *workspace, kk, mr, nr int, a []float32, rsa, csa int, b []float32, rsb int, ci int, beta float32) {
+func (j *job) tile(ws *workspace, kk, mr, nr int, a []float32, rsa, csa int, b []float32, rsb int, ci int, beta float32, pf int) {
 	kn := j.kn
 	if (nr == kn.nr || kn.edgeN) && (mr == kn.mr || kn.edgeM) {
-		kn.run(mr, nr, kk, a, rsa, csa, b, rsb, j.c[ci:], j.ldc, j.alpha, beta)
+		kn.run(mr, nr, kk, a, rsa, csa, b, rsb, j.c[ci:], j.ldc, j.alpha, beta, pf)
 		return
 	}
 	kmr := mr
 	if !kn.edgeM {
 		kmr = kn.mr
 	}
-	kn.run(kmr, kn.nr, kk, a, rsa, csa, b, rsb, ws.tmp, kn.nr, 1, 0)
+	kn.run(kmr, kn.nr, kk, a, rsa, csa, b, rsb, ws.tmp, kn.nr, 1, 0, pf)
 	storeTile(j.c[ci:], j.ldc, ws.tmp, kn.nr, mr, nr, j.alpha, beta)
 }
 

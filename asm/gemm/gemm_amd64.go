@@ -6,10 +6,11 @@ import "github.com/neuromod-go/neuromod/internal/cpu"
 
 // kernAVX512 computes an mr×32 tile (mr = 1…14) with 28 ZMM accumulators;
 // the masks m1, m2 select the columns 0…15 and 16…31 for loads of B and
-// loads/stores of C. It implements kernelGeneric.
+// loads/stores of C. Along with each row of B it prefetches the two cache
+// lines pf bytes further on. It implements kernelGeneric.
 //
 //go:noescape
-func kernAVX512(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, m1, m2 uint64)
+func kernAVX512(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, m1, m2 uint64, pf int)
 
 // kernAVX2 computes an mr×16 tile (mr = 1…6) with 12 YMM accumulators from a
 // packed B micro-panel (row stride 16). It implements kernelGeneric.
@@ -90,12 +91,12 @@ func checkTile(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c
 	}
 }
 
-func runAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+func runAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int) {
 	checkTile(mr, nr, k, a, rsa, csa, b, rsb, c, ldc)
-	kernAVX512(mr, k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mask16(nr), mask16(nr-16))
+	kernAVX512(mr, k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, mask16(nr), mask16(nr-16), pf)
 }
 
-func runAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+func runAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int) {
 	checkTile(mr, 16, k, a, rsa, csa, b, 16, c, ldc)
 	if nr != 16 || rsb != 16 {
 		panic("gemm: internal error: AVX2 kernel needs a full packed tile")

@@ -4,13 +4,14 @@
 
 #include "textflag.h"
 
-// func kernAVX512(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, m1, m2 uint64)
+// func kernAVX512(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, m1, m2 uint64, pf int)
 //
 // C[i][j] = alpha·Σp A[i*rsa+p*csa]·B[p*rsb+j] + beta·C[i*ldc+j] for i < mr
 // (1..14) and the columns j < 32 selected by the masks m1 (0..15) and m2
 // (16..31). B is read with the same masks, so unpacked B never reads past
-// the columns asked for. beta = ±0 does not read C. See kernelGeneric.
-TEXT ·kernAVX512(SB), NOSPLIT, $0-96
+// the columns asked for. Along with each row of B it prefetches the two lines
+// pf bytes further. beta = ±0 does not read C. See kernelGeneric.
+TEXT ·kernAVX512(SB), NOSPLIT, $0-104
 	MOVQ a+16(FP), AX
 	MOVQ rsa+24(FP), BX
 	SHLQ $2, BX
@@ -20,8 +21,7 @@ TEXT ·kernAVX512(SB), NOSPLIT, $0-96
 	MOVQ b+40(FP), SI
 	MOVQ rsb+48(FP), DI
 	SHLQ $2, DI
-	MOVQ DI, R12
-	SHLQ $5, R12                // R12 = 32 rows of B ahead, for prefetching
+	MOVQ pf+96(FP), R12         // R12 = offset of the lines to prefetch along with B
 	MOVQ k+8(FP), R10
 	MOVQ c+56(FP), R13          // prefetch the C tile, read or written at the end
 	MOVQ ldc+64(FP), R14

@@ -25,7 +25,7 @@ func activeKernel() *kernel {
 	return &genericKernel
 }
 
-func runNEON(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+func runNEON(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int) {
 	if mr != 8 || nr != 12 || rsa != 1 || csa != 8 || rsb != 12 || k < 1 || len(a) < 8*k || len(b) < 12*k || len(c) < 7*ldc+12 {
 		panic("gemm: internal error: NEON kernel needs a full packed tile")
 	}

@@ -22,7 +22,7 @@ func BenchmarkKernel(b *testing.B) {
 				asmtest.FillUniform(r, bb, -1, 1)
 				cpu0 := cpuSeconds()
 				for b.Loop() {
-					kn.run(kn.mr, kn.nr, kc, a, 1, kn.mr, bb, kn.nr, c, kn.nr, 1, 1)
+					kn.run(kn.mr, kn.nr, kc, a, 1, kn.mr, bb, kn.nr, c, kn.nr, 1, 1, 0)
 				}
 				flops := 2 * float64(kn.mr*kn.nr*kc) * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOPS")

@@ -21,7 +21,7 @@ var genericKernel = kernel{
 //	for i < mr, j < nr:
 //		s := Σ_{p=0…k−1} a[i*rsa+p*csa] · b[p*rsb+j]   (in order of p)
 //		c[i*ldc+j] = alpha·s + beta·c[i*ldc+j]          (alpha·s when beta = 0)
-func kernelGeneric(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32) {
+func kernelGeneric(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int) {
 	var acc [genericMR][genericNR]float32
 	for p := 0; p < k; p++ {
 		brow := b[p*rsb : p*rsb+nr]
