@@ -128,8 +128,10 @@ avx512_prefetchc:
 		g.p("PREFETCHT0 64(SI)(R12*1)")
 		g.p("ADDQ DI, SI")
 		for i := 0; i < mr; i++ {
-			g.p("VFMADD231PS.BCST %s, Z28, Z%d", rowAddr(i, 0), 2*i)
-			g.p("VFMADD231PS.BCST %s, Z29, Z%d", rowAddr(i, 0), 2*i+1)
+			t := 30 + i%2
+			g.p("VBROADCASTSS %s, Z%d", rowAddr(i, 0), t)
+			g.p("VFMADD231PS Z28, Z%d, Z%d", t, 2*i)
+			g.p("VFMADD231PS Z29, Z%d, Z%d", t, 2*i+1)
 		}
 		g.p("ADDQ DX, AX")
 		if mr > 3 {
