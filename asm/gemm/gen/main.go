@@ -70,6 +70,29 @@ func (g *gen) bases(mr int) {
 	}
 }
 
+// avx512Step is one step p of the AVX-512 kernel: a row of B (two ZMM,
+// masked), prefetch pf bytes on, and a broadcast-FMA per row of A.
+func (g *gen) avx512Step(mr int) {
+	g.p("VMOVUPS.Z (SI), K1, Z28")
+	g.p("VMOVUPS.Z 64(SI), K2, Z29")
+	g.p("PREFETCHT0 (SI)(R12*1)")
+	g.p("PREFETCHT0 64(SI)(R12*1)")
+	g.p("ADDQ DI, SI")
+	for i := 0; i < mr; i++ {
+		t := 30 + i%2
+		g.p("VBROADCASTSS %s, Z%d", rowAddr(i, 0), t)
+		g.p("VFMADD231PS Z28, Z%d, Z%d", t, 2*i)
+		g.p("VFMADD231PS Z29, Z%d, Z%d", t, 2*i+1)
+	}
+	g.p("ADDQ DX, AX")
+	if mr > 3 {
+		g.p("ADDQ DX, R8")
+	}
+	if mr > 9 {
+		g.p("ADDQ DX, R9")
+	}
+}
+
 func amd64() []byte {
 	var g gen
 	// ---------------- AVX-512: up to 14 rows × 32 columns ----------------
@@ -121,26 +144,16 @@ avx512_prefetchc:
 		}
 		g.p("TESTQ R10, R10")
 		g.p("JEQ avx512_store%d", mr)
-		g.label(fmt.Sprintf("avx512_loop%d", mr))
-		g.p("VMOVUPS.Z (SI), K1, Z28")
-		g.p("VMOVUPS.Z 64(SI), K2, Z29")
-		g.p("PREFETCHT0 (SI)(R12*1)")
-		g.p("PREFETCHT0 64(SI)(R12*1)")
-		g.p("ADDQ DI, SI")
-		for i := 0; i < mr; i++ {
-			t := 30 + i%2
-			g.p("VBROADCASTSS %s, Z%d", rowAddr(i, 0), t)
-			g.p("VFMADD231PS Z28, Z%d, Z%d", t, 2*i)
-			g.p("VFMADD231PS Z29, Z%d, Z%d", t, 2*i+1)
-		}
-		g.p("ADDQ DX, AX")
-		if mr > 3 {
-			g.p("ADDQ DX, R8")
-		}
-		if mr > 9 {
-			g.p("ADDQ DX, R9")
-		}
+		// Odd k: one step first, then two steps per iteration.
+		g.p("TESTQ $1, R10")
+		g.p("JEQ avx512_loop%d", mr)
+		g.avx512Step(mr)
 		g.p("DECQ R10")
+		g.p("JEQ avx512_store%d", mr)
+		g.label(fmt.Sprintf("avx512_loop%d", mr))
+		g.avx512Step(mr)
+		g.avx512Step(mr)
+		g.p("SUBQ $2, R10")
 		g.p("JNZ avx512_loop%d", mr)
 		g.label(fmt.Sprintf("avx512_store%d", mr))
 		g.p("MOVQ c+56(FP), AX")
