@@ -152,6 +152,7 @@ type job struct {
 	jc, nc, pc, kk int
 	icBlocks       int
 	jrSplit        int
+	splitN         bool      // big path: workers take column ranges, not row blocks
 	bpack          []float32 // the packed kc×nc panel of B, shared by the workers
 	apackAll       []float32 // small path, kernels without directA: all of A packed
 
@@ -162,15 +163,17 @@ type job struct {
 
 // workspace is one worker's private buffers.
 type workspace struct {
-	apack []float32 // a packed mc×kc block of A
-	bpack []float32 // small path: one packed kc×nr strip of B
-	tmp   []float32 // scratch tile for edges the kernel cannot store itself
+	apack  []float32 // a packed mc×kc block of A
+	bpack  []float32 // small path: packed kc×nr strips of B
+	bpanel []float32 // big path split by columns: this worker's packed B panel
+	tmp    []float32 // scratch tile for edges the kernel cannot store itself
 }
 
 const (
 	phasePackB = iota
 	phaseBig
 	phaseSmall
+	phaseSplitN
 )
 
 var jobPool struct {
@@ -267,6 +270,8 @@ func (j *job) runPhase(w int) {
 		j.computeBig(w)
 	case phaseSmall:
 		j.computeSmall(w)
+	case phaseSplitN:
+		j.computeSplitN(w)
 	}
 }
 
@@ -278,23 +283,40 @@ func (j *job) runPhase(w int) {
 func (j *job) big() {
 	kn := j.kn
 	j.kc = balance(j.k, kn.kc, 4)
+	// Wide products split the columns: each worker runs the whole loop nest
+	// on its own columns with its own buffers, with no synchronisation
+	// until the end (A is packed by every worker, a small price when each
+	// has many columns). Otherwise the workers share each packed B panel
+	// and split its rows.
+	j.splitN = j.threads > 1 && j.n >= j.threads*splitNMin
+	rowWorkers := j.threads
+	if j.splitN {
+		rowWorkers = 1
+	}
 	// A whole number of row blocks per worker when the rows allow.
 	nb := (j.m + kn.mc - 1) / kn.mc
-	nb = (nb + j.threads - 1) / j.threads * j.threads
+	nb = (nb + rowWorkers - 1) / rowWorkers * rowWorkers
 	j.mc = balance(j.m, (j.m+nb-1)/nb, kn.mr)
 	j.icBlocks = (j.m + j.mc - 1) / j.mc
 	j.jrSplit = 1
-	if j.icBlocks < j.threads {
-		j.jrSplit = (j.threads + j.icBlocks - 1) / j.icBlocks
+	if j.icBlocks < rowWorkers {
+		j.jrSplit = (rowWorkers + j.icBlocks - 1) / j.icBlocks
 	}
+	ncMax := min(kn.nc, (j.n+kn.nr-1)/kn.nr*kn.nr)
 	for w := range j.ws[:j.threads] {
 		ws := &j.ws[w]
 		if kn.packA || !kn.directA {
 			ws.apack = grow(ws.apack, j.mc*j.kc)
 		}
 		ws.tmp = grow(ws.tmp, kn.mr*kn.nr)
+		if j.splitN {
+			ws.bpanel = grow(ws.bpanel, j.kc*ncMax)
+		}
 	}
-	ncMax := min(kn.nc, (j.n+kn.nr-1)/kn.nr*kn.nr)
+	if j.splitN {
+		j.parallel(phaseSplitN)
+		return
+	}
 	j.bpack = grow(j.bpack, j.kc*ncMax)
 	for jc := 0; jc < j.n; jc += kn.nc {
 		j.jc, j.nc = jc, min(kn.nc, j.n-jc)
@@ -302,6 +324,31 @@ func (j *job) big() {
 			j.pc, j.kk = pc, min(j.kc, j.k-pc)
 			j.parallel(phasePackB)
 			j.parallel(phaseBig)
+		}
+	}
+}
+
+// splitNMin is the number of columns per worker from which the big path
+// splits the columns between workers rather than sharing B panels (a
+// variable so that tests can take either way).
+var splitNMin = 2048
+
+// computeSplitN runs the whole loop nest on worker w's share of the columns.
+func (j *job) computeSplitN(w int) {
+	kn := j.kn
+	ws := &j.ws[w]
+	strips := (j.n + kn.nr - 1) / kn.nr
+	c0 := split(strips, j.threads, w) * kn.nr
+	c1 := min(split(strips, j.threads, w+1)*kn.nr, j.n)
+	for jc := c0; jc < c1; jc += kn.nc {
+		nc := min(kn.nc, c1-jc)
+		for pc := 0; pc < j.k; pc += j.kc {
+			kk := min(j.kc, j.k-pc)
+			for p := 0; p*kn.nr < nc; p++ {
+				j0 := p * kn.nr
+				packB(kn.copyRows, kn.transpose, ws.bpanel[p*kn.nr*kk:(p+1)*kn.nr*kk], j.transB, j.b, j.ldb, pc, kk, jc+j0, min(kn.nr, nc-j0), kn.nr)
+			}
+			j.computeBlock(ws, jc, nc, pc, kk, ws.bpanel, 0, 1)
 		}
 	}
 }
@@ -318,18 +365,23 @@ func (j *job) packBPanel(w int) {
 	}
 }
 
-// computeBig does worker w's share of the current (jc, pc) block: units are
-// (mc block, range of nr micro-panels) pairs dealt round-robin.
+// computeBig does worker w's share of the current (jc, pc) block.
 func (j *job) computeBig(w int) {
+	j.computeBlock(&j.ws[w], j.jc, j.nc, j.pc, j.kk, j.bpack, w, j.threads)
+}
+
+// computeBlock multiplies rows of op(A) by the packed kk×nc panel bp of op(B)
+// (columns jc…, depth pc…). The work is cut into units, (mc block, range of
+// nr micro-panels) pairs; this worker does units u0, u0+step, ….
+func (j *job) computeBlock(ws *workspace, jc, nc, pc, kk int, bpanel []float32, u0, step int) {
 	kn := j.kn
-	ws := &j.ws[w]
 	beta := j.beta
-	if j.pc > 0 {
+	if pc > 0 {
 		beta = 1
 	}
-	panels := (j.nc + kn.nr - 1) / kn.nr
+	panels := (nc + kn.nr - 1) / kn.nr
 	units := j.icBlocks * j.jrSplit
-	for u := w; u < units; u += j.threads {
+	for u := u0; u < units; u += step {
 		ib, part := u/j.jrSplit, u%j.jrSplit
 		i0 := ib * j.mc
 		mc := min(j.mc, j.m-i0)
@@ -340,23 +392,23 @@ func (j *job) computeBig(w int) {
 		var ap []float32
 		var rsa, csa int
 		if kn.packA || !kn.directA {
-			packA(kn.copyRows, kn.transpose, ws.apack, j.transA, j.a, j.lda, i0, mc, j.pc, j.kk, kn.mr)
+			packA(kn.copyRows, kn.transpose, ws.apack, j.transA, j.a, j.lda, i0, mc, pc, kk, kn.mr)
 			ap, rsa, csa = ws.apack, 1, kn.mr
 		}
 		for jr := jr0; jr < jr1; jr++ {
 			j0 := jr * kn.nr
-			nr := min(kn.nr, j.nc-j0)
-			bp := j.bpack[jr*kn.nr*j.kk:]
+			nr := min(kn.nr, nc-j0)
+			bp := bpanel[jr*kn.nr*kk:]
 			for ir := 0; ir < mc; ir += kn.mr {
 				mr := min(kn.mr, mc-ir)
 				var a []float32
 				ra, ca := rsa, csa
 				if ap != nil {
-					a = ap[ir*j.kk:]
+					a = ap[ir*kk:]
 				} else {
-					a, ra, ca = j.aAt(i0+ir, j.pc)
+					a, ra, ca = j.aAt(i0+ir, pc)
 				}
-				j.tile(ws, j.kk, mr, nr, a, ra, ca, bp, kn.nr, (i0+ir)*j.ldc+j.jc+j0, beta, pfAhead*kn.nr*4)
+				j.tile(ws, kk, mr, nr, a, ra, ca, bp, kn.nr, (i0+ir)*j.ldc+jc+j0, beta, pfAhead*kn.nr*4)
 			}
 		}
 	}

@@ -226,6 +226,7 @@ func TestSgemmBetaZeroIgnoresC(t *testing.T) {
 // 1, 2 and 3 threads (each element is summed in one fixed order), on the
 // small path and the big one, above the parallel threshold.
 func TestSgemmDeterministic(t *testing.T) {
+	defaultSplit := splitNMin
 	defer parallelAlways()()
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(11)
@@ -237,8 +238,12 @@ func TestSgemmDeterministic(t *testing.T) {
 			for tr := 0; tr < 4; tr++ {
 				p := newProblem(r, tr&1 == 1, tr&2 == 2, s[0], s[1], s[2], 1, 0.5, 1, 2, 3, 0)
 				var first []float32
-				for _, th := range []int{1, 1, 2, 3} {
+				for run, th := range []int{1, 1, 2, 3, 2} {
 					SetThreads(th)
+					splitNMin = defaultSplit
+					if run == 4 {
+						splitNMin = 1 // workers split the columns
+					}
 					copy(p.c.Data, p.c0)
 					p.run()
 					if first == nil {
@@ -264,11 +269,15 @@ func TestSgemmParallelMatchesReference(t *testing.T) {
 	SetThreads(4)
 	require.Equal(t, 4, Threads())
 	r := asmtest.Rand(5)
-	for _, s := range [][3]int{{300, 70, 100}, {24, 3000, 40}, {45, 400, 90}, {3, 5, 7}} {
-		for tr := 0; tr < 4; tr++ {
-			p := newProblem(r, tr&1 == 1, tr&2 == 2, s[0], s[1], s[2], 1, 1, 0, 0, 0, 0)
-			p.run()
-			p.check(t)
+	defer func(old int) { splitNMin = old }(splitNMin)
+	for _, split := range []int{1, splitNMin} {
+		splitNMin = split // 1: workers split the columns; default: they share B panels
+		for _, s := range [][3]int{{300, 70, 100}, {24, 3000, 40}, {45, 400, 90}, {3, 5, 7}, {40, 130, 50}} {
+			for tr := 0; tr < 4; tr++ {
+				p := newProblem(r, tr&1 == 1, tr&2 == 2, s[0], s[1], s[2], 1, 1, 0, 0, 0, 0)
+				p.run()
+				p.check(t)
+			}
 		}
 	}
 }
@@ -276,10 +285,10 @@ func TestSgemmParallelMatchesReference(t *testing.T) {
 // parallelAlways sends even tiny problems to the workers until the returned
 // function is called; it also restores the default thread count.
 func parallelAlways() (restore func()) {
-	old := minParallelFlops
+	old, oldSplit := minParallelFlops, splitNMin
 	minParallelFlops = 0
 	return func() {
-		minParallelFlops = old
+		minParallelFlops, splitNMin = old, oldSplit
 		SetThreads(0)
 	}
 }
