@@ -19,7 +19,8 @@ import (
 type kernel struct {
 	name   string
 	mr, nr int // register tile
-	kc     int // depth of a packed block: a kc×nr micro-panel of B stays in L1
+	kc     int // depth of a packed block of the big path
+	kcs    int // depth of a block on the skinny path (a kcs×nr strip of B stays in L1)
 	mc     int // rows of a packed A block (kc×mc in L2)
 	nc     int // columns of a packed B panel (kc×nc in L3)
 
@@ -429,7 +430,7 @@ func (j *job) aAt(i, p int) ([]float32, int, int) {
 // buffer, then runs every row tile over it.
 func (j *job) small() {
 	kn := j.kn
-	j.kc = balance(j.k, kn.kc, 4)
+	j.kc = balance(j.k, kn.kcs, 4)
 	j.kk = 0
 	strips := (j.n + kn.nr - 1) / kn.nr
 	j.threads = max(1, min(j.threads, strips/2))

@@ -13,7 +13,7 @@ func kernNEON(k int, a *float32, b *float32, c *float32, ldc int, alpha, beta fl
 
 // neonKernel: 8×12 tiles from packed A and B; edge tiles through scratch.
 var neonKernel = kernel{
-	name: "neon", mr: 8, nr: 12, kc: 256, mc: 128, nc: 4096,
+	name: "neon", mr: 8, nr: 12, kc: 256, kcs: 256, mc: 128, nc: 4096,
 	directA: false, directB: false, packA: true, edgeM: false, edgeN: false,
 	run: runNEON, transpose: transposeGeneric, copyRows: copyRowsGeneric,
 }

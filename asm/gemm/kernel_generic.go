@@ -10,7 +10,7 @@ const (
 // genericKernel is the portable micro-kernel with the same cache blocking
 // scheme as the assembly ones; it reads A and B in place, any tile size.
 var genericKernel = kernel{
-	name: "generic", mr: genericMR, nr: genericNR, kc: 256, mc: 128, nc: 4096,
+	name: "generic", mr: genericMR, nr: genericNR, kc: 256, kcs: 256, mc: 128, nc: 4096,
 	directA: true, directB: true, edgeM: true, edgeN: true,
 	run: kernelGeneric, transpose: transposeGeneric, copyRows: copyRowsGeneric,
 }
