@@ -353,3 +353,30 @@ func FuzzSgemm(f *testing.F) {
 		p.check(t)
 	})
 }
+
+// TestSgemmConcurrentCalls runs parallel Sgemm calls from several goroutines
+// at once: they share the worker pool and the job free list.
+func TestSgemmConcurrentCalls(t *testing.T) {
+	defer parallelAlways()()
+	SetThreads(2)
+	shapes := [][3]int{{40, 90, 30}, {20, 200, 50}, {70, 33, 65}, {5, 300, 10}}
+	probs := make([]*problem, len(shapes))
+	for i, s := range shapes {
+		probs[i] = newProblem(asmtest.Rand(uint64(i)), i%2 == 1, i/2 == 1, s[0], s[1], s[2], 1, 0, 1, 1, 1, 0)
+	}
+	done := make(chan struct{})
+	for _, p := range probs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 5 {
+				p.run()
+			}
+		}()
+	}
+	for range probs {
+		<-done
+	}
+	for _, p := range probs {
+		p.check(t)
+	}
+}
