@@ -56,6 +56,10 @@ const smallBlock = 16
 // copying.
 var smallDirectB = 1 << 30
 
+// smallN is the column count up to which Sgemm computes Cᵀ on the skinny
+// path instead (see sgemm).
+const smallN = 16
+
 // smallM is the row count up to which Sgemm takes the skinny path: A is
 // read in place (kernels with directA) and B streamed once per column strip.
 const smallM = 32
@@ -99,9 +103,20 @@ func sgemm(kn *kernel, transA, transB bool, m, n, k int, alpha float32, a []floa
 	j.m, j.n, j.k = m, n, k
 	j.alpha, j.beta = alpha, beta
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc = a, lda, b, ldb, c, ldc
-	if m <= smallM {
+	j.transC = false
+	switch {
+	case m <= smallM:
 		j.small()
-	} else {
+	case n <= smallN:
+		// Few columns: compute Cᵀ = op(B)ᵀ·op(A)ᵀ on the skinny path, so
+		// that the n columns become the rows of the register tile instead
+		// of filling a 32-wide one with mostly masked-off lanes.
+		j.transA, j.transB = !transB, !transA
+		j.m, j.n = n, m
+		j.a, j.lda, j.b, j.ldb = b, ldb, a, lda
+		j.transC = true
+		j.small()
+	default:
 		j.big()
 	}
 	j.a, j.b, j.c = nil, nil, nil
@@ -154,6 +169,7 @@ type job struct {
 	icBlocks       int
 	jrSplit        int
 	splitN         bool      // big path: workers take column ranges, not row blocks
+	transC         bool      // the job computes Cᵀ (m, n, A and B swapped): tiles go through scratch
 	bpack          []float32 // the packed kc×nc panel of B, shared by the workers
 	apackAll       []float32 // small path, kernels without directA: all of A packed
 
@@ -409,7 +425,7 @@ func (j *job) computeBlock(ws *workspace, jc, nc, pc, kk int, bpanel []float32, 
 				} else {
 					a, ra, ca = j.aAt(i0+ir, pc)
 				}
-				j.tile(ws, kk, mr, nr, a, ra, ca, bp, kn.nr, (i0+ir)*j.ldc+jc+j0, beta, pfAhead*kn.nr*4)
+				j.tile(ws, kk, mr, nr, a, ra, ca, bp, kn.nr, i0+ir, jc+j0, beta, pfAhead*kn.nr*4)
 			}
 		}
 	}
@@ -500,7 +516,7 @@ func (j *job) computeSmall(w int) {
 							pf = kk * kn.nr * 4
 						}
 					}
-					j.tile(ws, kk, mr, nr, a, rsa, csa, bp, rsb, i0*j.ldc+j0, beta, pf)
+					j.tile(ws, kk, mr, nr, a, rsa, csa, bp, rsb, i0, j0, beta, pf)
 				}
 			}
 		}
@@ -531,22 +547,45 @@ func (j *job) packBStrips(dst []float32, sb, se, pc, kk int) {
 	}
 }
 
-// tile runs the micro-kernel on an mr×nr tile of C at offset ci with depth
+// tile runs the micro-kernel on the mr×nr tile of C at (i0, j0) with depth
 // kk, through the scratch tile when the kernel cannot store a tile that small
 // (B, and A without edgeM, are then packed and zero padded, so the full tile
-// can be computed).
-func (j *job) tile(ws *workspace, kk, mr, nr int, a []float32, rsa, csa int, b []float32, rsb int, ci int, beta float32, pf int) {
+// can be computed) or when the job computes Cᵀ.
+func (j *job) tile(ws *workspace, kk, mr, nr int, a []float32, rsa, csa int, b []float32, rsb int, i0, j0 int, beta float32, pf int) {
 	kn := j.kn
-	if (nr == kn.nr || kn.edgeN) && (mr == kn.mr || kn.edgeM) {
-		kn.run(mr, nr, kk, a, rsa, csa, b, rsb, j.c[ci:], j.ldc, j.alpha, beta, pf)
+	fits := (nr == kn.nr || kn.edgeN) && (mr == kn.mr || kn.edgeM)
+	if fits && !j.transC {
+		kn.run(mr, nr, kk, a, rsa, csa, b, rsb, j.c[i0*j.ldc+j0:], j.ldc, j.alpha, beta, pf)
 		return
 	}
-	kmr := mr
+	kmr, knr := mr, nr
 	if !kn.edgeM {
 		kmr = kn.mr
 	}
-	kn.run(kmr, kn.nr, kk, a, rsa, csa, b, rsb, ws.tmp, kn.nr, 1, 0, pf)
-	storeTile(j.c[ci:], j.ldc, ws.tmp, kn.nr, mr, nr, j.alpha, beta)
+	if !kn.edgeN {
+		knr = kn.nr
+	}
+	kn.run(kmr, knr, kk, a, rsa, csa, b, rsb, ws.tmp, kn.nr, 1, 0, pf)
+	if j.transC {
+		storeTileT(j.c[j0*j.ldc+i0:], j.ldc, ws.tmp, kn.nr, mr, nr, j.alpha, beta)
+		return
+	}
+	storeTile(j.c[i0*j.ldc+j0:], j.ldc, ws.tmp, kn.nr, mr, nr, j.alpha, beta)
+}
+
+// storeTileT is storeTile into Cᵀ: C[x*ldc+i] = alpha·T[i*ldt+x] + beta·C[x*ldc+i]
+// for i < mr, x < nr.
+func storeTileT(c []float32, ldc int, t []float32, ldt, mr, nr int, alpha, beta float32) {
+	for x := 0; x < nr; x++ {
+		row := c[x*ldc : x*ldc+mr]
+		for i := range row {
+			if beta == 0 {
+				row[i] = alpha * t[i*ldt+x]
+			} else {
+				row[i] = alpha*t[i*ldt+x] + beta*row[i]
+			}
+		}
+	}
 }
 
 // storeTile sets C = alpha·T + beta·C on an mr×nr tile (beta = 0: C not read).

@@ -169,11 +169,11 @@ func TestSgemmShapes(t *testing.T) {
 // several kc slabs, mc blocks, nc panels and the small and big paths.
 func TestSgemmBlocks(t *testing.T) {
 	shapes := [][3]int{ // m, n, k
-		{20, 100, 600}, {33, 65, 513}, {150, 45, 260}, {40, 4200, 3},
-		{32, 70, 300}, {100, 100, 100}, {530, 40, 20}, {29, 33, 1030}, {20, 600, 600},
+		{20, 100, 600}, {33, 65, 513}, {150, 45, 260}, {40, 4200, 3}, {200, 5, 300}, {97, 16, 40},
+		{32, 70, 300}, {100, 100, 100}, {530, 40, 20}, {29, 33, 1030}, {20, 600, 600}, {600, 1, 520},
 	}
 	if testing.Short() {
-		shapes = shapes[:4]
+		shapes = shapes[:6]
 	}
 	if raceEnabled {
 		shapes = shapes[2:4]
@@ -230,7 +230,7 @@ func TestSgemmDeterministic(t *testing.T) {
 	defer parallelAlways()()
 	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
 		r := asmtest.Rand(11)
-		shapes := [][3]int{{20, 300, 300}, {130, 100, 70}, {70, 150, 90}}
+		shapes := [][3]int{{20, 300, 300}, {130, 100, 70}, {70, 150, 90}, {400, 9, 60}}
 		if raceEnabled {
 			shapes = [][3]int{{20, 100, 100}, {50, 60, 40}}
 		}
@@ -272,7 +272,7 @@ func TestSgemmParallelMatchesReference(t *testing.T) {
 	defer func(old int) { splitNMin = old }(splitNMin)
 	for _, split := range []int{1, splitNMin} {
 		splitNMin = split // 1: workers split the columns; default: they share B panels
-		for _, s := range [][3]int{{300, 70, 100}, {24, 3000, 40}, {45, 400, 90}, {3, 5, 7}, {40, 130, 50}} {
+		for _, s := range [][3]int{{300, 70, 100}, {24, 3000, 40}, {45, 400, 90}, {3, 5, 7}, {40, 130, 50}, {300, 7, 100}} {
 			for tr := 0; tr < 4; tr++ {
 				p := newProblem(r, tr&1 == 1, tr&2 == 2, s[0], s[1], s[2], 1, 1, 0, 0, 0, 0)
 				p.run()
