@@ -5,10 +5,12 @@
 // narrow micro-panels, A into micro-panels when that pays, and a
 // register-blocked micro-kernel in assembly (14×32 AVX-512, 6×16 AVX2+FMA,
 // 8×12 NEON; kernelGeneric elsewhere) multiplies them. Skinny products
-// (few rows, as in an LSTM step) take a path that reads A in place. Large
-// products are split over worker goroutines (SetThreads). Results are
-// deterministic for a given shape, transposes and ISA level: every element of
-// C is summed in the same order whatever the thread count.
+// (few rows, as in an LSTM step) take a path that reads A in place and
+// streams B once; products with few columns take it transposed. Large
+// products are split over long-lived worker goroutines (SetThreads). Results
+// are deterministic for a given shape, transposes and ISA level: every element
+// of C is summed in the same order whatever the thread count. Sgemm is safe
+// for concurrent use and does not allocate once warm.
 package gemm
 
 //go:generate go run gen/main.go
