@@ -38,6 +38,10 @@ func loadCorpus(ctx context.Context, dir string, noVerify bool, progress io.Writ
 	return ptb.Load(dir)
 }
 
+// afterStep, when set (by tests), runs after every training step: the hook
+// through which a test interrupts a run at an exact batch.
+var afterStep func()
+
 // trainer is one lm train run.
 type trainer struct {
 	cfg    config.Config
@@ -138,6 +142,9 @@ func train(ctx context.Context, cfg config.Config, rep *Reporter) error {
 				return err
 			}
 			pos.Segment = seg.Index + 1
+			if afterStep != nil {
+				afterStep()
+			}
 		}
 		rep.Epoch(EpochStats{Epoch: pos.Epoch, LR: lr})
 		valid, err := t.evalSplit(ctx, "valid", corpus.Valid, eff.Batch, eff.BPTT, pos.Epoch)
@@ -169,9 +176,16 @@ func (t *trainer) step(seg ptb.Segment, lr float64, epoch, nseg int) error {
 	if math.IsNaN(norm) || math.IsInf(norm, 0) || math.IsNaN(lossValue) {
 		return fmt.Errorf("training diverged at epoch %d, batch %d (loss %g, gradient norm %g): lower -lr or -clip and resume from the last checkpoint (%s)", epoch, seg.Index+1, lossValue, norm, t.rep.lastCheckpoint())
 	}
-	scale := float32(1)
+	// The objective is Zaremba et al.'s: the cross-entropy summed over the
+	// segment's steps and averaged over the batch, i.e. seg.Len times the
+	// per-token mean the model returns. Scaling the gradient (before
+	// clipping, as the clip applies to that objective's gradient) keeps -lr 1
+	// meaning what it means in their paper and TensorFlow's PTB tutorial.
+	steps := float64(seg.Len)
+	norm *= steps
+	scale := float32(steps)
 	if t.cfg.Clip > 0 {
-		scale = nn.ClipFactor(norm, t.cfg.Clip)
+		scale *= nn.ClipFactor(norm, t.cfg.Clip)
 	}
 	if t.adam != nil {
 		t.adam.LR = float32(lr)
