@@ -56,8 +56,8 @@ const (
 
 // Tensor-name prefixes of the training-state file.
 const (
-	statePrefix = "state."   // recurrent state carried between segments
-	optimPrefix = "optim."   // optimiser state
+	statePrefix = "state."      // recurrent state carried between segments
+	optimPrefix = "optim."      // optimiser state
 	rngName     = "dropout_rng" // the dropout generator, as bytes
 )
 

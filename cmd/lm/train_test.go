@@ -110,7 +110,7 @@ func TestTrainOnATinyCorpusLearnsItAndEvaluates(t *testing.T) {
 func TestSGDLearnsTheTinyCorpus(t *testing.T) {
 	data, out := tinyCorpus(t), t.TempDir()
 	log := filepath.Join(out, "run.jsonl")
-	code, _, stderr := lm(t, context.Background(), tinyArgs(data, out+"/", "-log", log, "-lr", "1.6", "-epochs", "8", "-decay-start", "9")...)
+	code, _, stderr := lm(t, context.Background(), tinyArgs(data, out+"/", "-log", log, "-lr", "1.6", "-epochs", "14", "-decay-start", "15")...)
 	require.Equal(t, exitOK, code, stderr)
 	events, err := runlog.ReadFile(log)
 	require.NoError(t, err)
