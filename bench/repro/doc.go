@@ -102,7 +102,7 @@
 // # Files
 //
 //	OUT/lm                           the lm binary (unless -lm)
-//	OUT/repro.lock                   the pid of the sitting in progress
+//	OUT/<condition>/repro.lock       the pid of the sitting at work on the condition
 //	OUT/summary.md, OUT/summary.json the tables (rewritten after every condition)
 //	OUT/<condition>/<config>/
 //	    <condition>.safetensors (+ .train)  checkpoint after the last epoch
@@ -110,6 +110,7 @@
 //	    test.jsonl                   lm eval's log (the best configuration only)
 //	    console.txt                  every lm command line and its output
 //	    status.json                  state, per-epoch validation perplexity, params, wall time, test
+//	    lm.pid                       the id of the lm process at work on the run, while there is one
 //
 // The logs are the record: status.json is re-derived from train.jsonl at
 // every step (the last value of an epoch counts). A run's state is pending,
@@ -121,11 +122,15 @@
 // Re-running the same command skips final runs and resumes the others from
 // their checkpoints. Ctrl-C or SIGTERM sends lm one SIGINT (lm runs in its own
 // process group, so the terminal's signal does not reach it twice), lm saves a
-// checkpoint mid-epoch and the sitting exits with status 130; if this process
-// is killed, lm gets SIGINT from the kernel (Linux) and saves likewise. The
+// checkpoint mid-epoch and the sitting exits with status 130. If this process
+// is killed outright, its lm trains to the end of its epoch, saves and exits;
+// lm.pid in the run directory names it, and a new sitting waits for it before
+// touching the run. The
 // test evaluation runs for a condition only when all its configurations are
 // final, once; a later sitting with more -epochs re-evaluates its best.
-// Raising -configs later extends the tuning (the reference and best are
+// Sittings on different conditions may run side by side on one -out (each
+// condition has its own lock), e.g. two with -threads 1 on a 2-core machine
+// or one per core group on a larger one. Raising -configs later extends the tuning (the reference and best are
 // recomputed); keep -configs and -epochs the same across sittings for the
 // procedure as documented.
 package main

@@ -53,6 +53,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case ctx.Err() != nil:
 		fmt.Fprintf(stderr, "repro: interrupted; run the same command again to continue\n")
 		return 130
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintf(stderr, "repro: %v\n", err)
+		return 130
 	default:
 		fmt.Fprintf(stderr, "repro: %v\n", err)
 		return 1

@@ -21,22 +21,32 @@ func procedure(ctx context.Context, opts options, stdout, stderr io.Writer) erro
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return err
 	}
-	unlock, err := lock(opts.Out)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-
 	build := ""
+	var err error
 	if p.lm == "" {
 		if p.lm, build, err = buildLM(ctx, opts.Out); err != nil {
 			return err
 		}
 	}
-	sum := &summary{Options: opts, LM: p.lm, Build: build}
+	p.sum = &summary{Options: opts, LM: p.lm, Build: build}
+	sum := p.sum
 	var failed []string
+	var busy []string
 	for _, cond := range opts.Conditions {
+		if err := os.MkdirAll(filepath.Join(opts.Out, cond), 0o755); err != nil {
+			return err
+		}
+		unlock, err := lock(filepath.Join(opts.Out, cond))
+		if errors.Is(err, errLocked) {
+			fmt.Fprintf(stderr, "repro: %v: skipping %s\n", err, cond)
+			busy = append(busy, cond)
+			continue
+		}
+		if err != nil {
+			return err
+		}
 		runs, err := p.condition(ctx, cond)
+		unlock()
 		if ctx.Err() != nil || err != nil {
 			// Record what there is before leaving.
 			_ = p.writeSummary(sum)
@@ -58,10 +68,14 @@ func procedure(ctx context.Context, opts options, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stdout, "summary: %s\n", filepath.Join(opts.Out, "summary.md"))
+	var errs []error
 	if len(failed) > 0 {
-		return fmt.Errorf("%d run(s) failed and will be retried by the next sitting: %s", len(failed), strings.Join(failed, ", "))
+		errs = append(errs, fmt.Errorf("%d run(s) failed and will be retried by the next sitting: %s", len(failed), strings.Join(failed, ", ")))
 	}
-	return nil
+	if len(busy) > 0 {
+		errs = append(errs, fmt.Errorf("skipped, being run by another sitting: %s", strings.Join(busy, ", ")))
+	}
+	return errors.Join(errs...)
 }
 
 // dryRun prints each run's state and the lm command its next step would run,
@@ -104,10 +118,17 @@ func buildLM(ctx context.Context, out string) (path, build string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", path, "./cmd/lm")
+	// Build beside the binary and rename over it: a sitting on another
+	// condition may be running the old one, which keeps its inode.
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", tmp, "./cmd/lm")
 	cmd.Dir = root
 	if b, err := cmd.CombinedOutput(); err != nil {
+		os.Remove(tmp)
 		return "", "", fmt.Errorf("go build ./cmd/lm: %w\n%s", err, b)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", "", err
 	}
 	git := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty")
 	git.Dir = root
@@ -117,11 +138,15 @@ func buildLM(ctx context.Context, out string) (path, build string, err error) {
 	return path, build, nil
 }
 
-// lock makes out/repro.lock hold this process's id, refusing when another
-// live process holds it: two sittings on one directory would train the same
-// runs twice at once.
-func lock(out string) (unlock func(), err error) {
-	path := filepath.Join(out, "repro.lock")
+// errLocked: another live sitting holds the lock.
+var errLocked = errors.New("locked by another sitting")
+
+// lock makes dir/repro.lock (dir is a condition's directory) hold this
+// process's id, refusing with errLocked when another live process holds it:
+// two sittings on one condition would train the same runs twice at once.
+// Sittings on different conditions may run side by side.
+func lock(dir string) (unlock func(), err error) {
+	path := filepath.Join(dir, "repro.lock")
 	for range 2 {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err == nil {
@@ -135,7 +160,7 @@ func lock(out string) (unlock func(), err error) {
 		b, _ := os.ReadFile(path)
 		pid, perr := strconv.Atoi(strings.TrimSpace(string(b)))
 		if perr == nil && pid > 0 && pid != os.Getpid() && processAlive(pid) {
-			return nil, fmt.Errorf("%s: process %d is running the procedure in this directory (remove the file if it is not)", path, pid)
+			return nil, fmt.Errorf("%w: %s holds pid %d (remove the file if that process is not a sitting)", errLocked, path, pid)
 		}
 		os.Remove(path) // stale: its process is gone
 	}

@@ -81,7 +81,7 @@ func TestProcedureOnATinyCorpus(t *testing.T) {
 	assert.Equal(t, 1, st.EpochsDone)
 	assert.FileExists(t, filepath.Join(out, "lstm", "c1", "lstm.safetensors"))
 	assert.NoFileExists(t, filepath.Join(out, "lstm", "c2", "status.json"), "sitting 1 stopped before c2")
-	assert.NoFileExists(t, filepath.Join(out, "repro.lock"), "the lock is released")
+	assert.NoFileExists(t, filepath.Join(out, "lstm", "repro.lock"), "the lock is released")
 	lm := filepath.Join(out, "lm")
 	require.FileExists(t, lm, "built by the first sitting")
 

@@ -96,6 +96,9 @@ type proc struct {
 	opts           options
 	lm             string
 	stdout, stderr io.Writer
+	// sum, when set, is rewritten after every epoch so summary.md shows
+	// the progress of a long sitting.
+	sum *summary
 }
 
 func (p *proc) runDir(cond, id string) string { return filepath.Join(p.opts.Out, cond, id) }
@@ -142,12 +145,41 @@ func (p *proc) saveStatus(st *runStatus) error {
 	return writeAtomic(p.statusPath(st.Condition, st.Hyper.ID), append(b, '\n'))
 }
 
+// writeAtomic writes b to path through a temporary file of its own, so
+// readers and concurrent sittings (on other conditions) never see a partial
+// file.
 func writeAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// errInterrupted ends a sitting whose lm process was interrupted by a
+// signal that did not reach this process.
+var errInterrupted = errors.New("lm was interrupted (exit status 130); run the same command again to continue")
+
+// exitCode returns the exit status of a failed command, or -1.
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
 }
 
 // logSummary is what the procedure reads from a run's train.jsonl.
@@ -250,6 +282,9 @@ func (p *proc) trainRun(ctx context.Context, cond string, h Hyper) (*runStatus, 
 	if err := os.MkdirAll(p.runDir(cond, h.ID), 0o755); err != nil {
 		return nil, err
 	}
+	if err := waitOrphan(ctx, p.runDir(cond, h.ID), p.stdout); err != nil {
+		return nil, err
+	}
 	if _, err := p.refresh(st); err != nil {
 		return nil, err
 	}
@@ -301,10 +336,23 @@ func (p *proc) trainRun(ctx context.Context, cond string, h Hyper) (*runStatus, 
 			if n := len(st.ValidPPL); n > 0 {
 				fmt.Fprintf(p.stdout, "%s %s/%s: epoch %d valid ppl %.2f\n", time.Now().Format("15:04:05"), cond, h.ID, n, st.ValidPPL[n-1])
 			}
+			if err := p.saveStatus(st); err != nil {
+				return nil, err
+			}
+			if p.sum != nil {
+				if err := p.writeSummary(p.sum); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		case ctx.Err() != nil:
 			st.State = stateInterrupted
 			return st, errors.Join(ctx.Err(), p.saveStatus(st))
+		case exitCode(runErr) == 130:
+			// lm was interrupted on its own (someone signalled it): it saved
+			// a checkpoint; end the sitting as if it had been interrupted.
+			st.State = stateInterrupted
+			return st, errors.Join(errInterrupted, p.saveStatus(st))
 		case strings.Contains(s.lastError, "diverged"):
 			st.State, st.Error = stateDiverged, s.lastError
 		default:
@@ -332,7 +380,9 @@ func (p *proc) trainArgs(st *runStatus) ([]string, bool) {
 	if p.opts.NoVerify {
 		common = append(common, "-no-verify")
 	}
-	if _, err := os.Stat(ckpt); err == nil && st.EpochsDone > 0 {
+	// Any checkpoint is resumed, including one lm saved mid-epoch when it was
+	// interrupted (then EpochsDone+1 is the epoch it is in).
+	if _, err := os.Stat(ckpt); err == nil {
 		return append([]string{"train", "-resume", ckpt}, common...), true
 	}
 	args := []string{
@@ -349,7 +399,15 @@ func (p *proc) trainArgs(st *runStatus) ([]string, bool) {
 // checkpoint and exits); lm runs in its own process group so that a Ctrl-C
 // at the terminal does not reach it a second time, which would make it quit
 // without saving.
+//
+// If this process is killed outright, lm trains on to the end of its epoch
+// (one epoch per process), saves and exits: its work is kept. lm.pid in the
+// run directory names the running lm, so that a new sitting waits for such an
+// orphan instead of training the same run beside it.
 func (p *proc) runLM(ctx context.Context, dir string, args []string) error {
+	if err := waitOrphan(ctx, dir, p.stdout); err != nil {
+		return err
+	}
 	console, err := os.OpenFile(filepath.Join(dir, "console.txt"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
@@ -360,7 +418,44 @@ func (p *proc) runLM(ctx context.Context, dir string, args []string) error {
 	cmd.Stdout, cmd.Stderr = console, console
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 2 * time.Minute
-	return runDetached(cmd)
+	detach(cmd)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	pidFile := filepath.Join(dir, "lm.pid")
+	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(cmd.Process.Pid)+"\n"), 0o644); err != nil {
+		cmd.Cancel()
+		cmd.Wait()
+		return err
+	}
+	err = cmd.Wait()
+	os.Remove(pidFile)
+	return err
+}
+
+// waitOrphan waits until the lm named by dir/lm.pid, left running by a
+// sitting that was killed, has exited.
+func waitOrphan(ctx context.Context, dir string, log io.Writer) error {
+	pidFile := filepath.Join(dir, "lm.pid")
+	b, err := os.ReadFile(pidFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err == nil && pid > 0 && processAlive(pid) {
+		fmt.Fprintf(log, "%s: waiting for lm (pid %d), left running by an earlier sitting, to finish its epoch\n", dir, pid)
+		for processAlive(pid) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(2 * time.Second):
+			}
+		}
+	}
+	return os.Remove(pidFile)
 }
 
 // test evaluates the condition's best run once on the test split, batch 1,
@@ -371,6 +466,9 @@ func (p *proc) test(ctx context.Context, st *runStatus) error {
 	logPath := filepath.Join(p.opts.Out, logRel)
 	// A test already in the log (the sitting died before status.json was
 	// written) is not run again.
+	if err := waitOrphan(ctx, dir, p.stdout); err != nil {
+		return err
+	}
 	res, err := readTestLog(logPath)
 	if err != nil {
 		return err
