@@ -29,17 +29,17 @@ type Hyper struct {
 // is the centre, run first so that the early-stopping reference exists as
 // soon as possible.
 var Grid = []Hyper{
-	{ID: "c1", Decay: 0.33, DecayStart: 5, Init: 0.10, L2: 1e-5,
-		Why: "centre: Zaremba's init and decay start, mid-grid decay, mild L2"},
-	{ID: "c2", Decay: 0.33, DecayStart: 5, Init: 0.10, L2: 1e-4,
-		Why: "centre with 10× more L2 (the unregularised small model overfits)"},
-	{ID: "c3", Decay: 0.33, DecayStart: 5, Init: 0.10, L2: 1e-6,
-		Why: "centre with 10× less L2 (nearly Zaremba's unregularised model)"},
-	{ID: "c4", Decay: 0.40, DecayStart: 6, Init: 0.10, L2: 1e-5,
+	{ID: "c1", Decay: 0.33, DecayStart: 5, Init: 0.10, L2: 1e-4,
+		Why: "centre: Zaremba's init and decay start, mid-grid decay, mid-grid L2"},
+	{ID: "c2", Decay: 0.33, DecayStart: 5, Init: 0.10, L2: 1e-3,
+		Why: "centre with 10× more L2"},
+	{ID: "c3", Decay: 0.33, DecayStart: 5, Init: 0.10, L2: 1e-5,
+		Why: "centre with 10× less L2"},
+	{ID: "c4", Decay: 0.40, DecayStart: 6, Init: 0.10, L2: 1e-4,
 		Why: "longest high-LR phase of the grid: late start, gentlest decay"},
-	{ID: "c5", Decay: 0.25, DecayStart: 4, Init: 0.10, L2: 1e-5,
+	{ID: "c5", Decay: 0.25, DecayStart: 4, Init: 0.10, L2: 1e-4,
 		Why: "shortest high-LR phase of the grid: early start, steepest decay"},
-	{ID: "c6", Decay: 0.33, DecayStart: 5, Init: 0.12, L2: 1e-5,
+	{ID: "c6", Decay: 0.33, DecayStart: 5, Init: 0.12, L2: 1e-4,
 		Why: "centre with the grid's largest init scale"},
 }
 
@@ -69,7 +69,8 @@ func (h Hyper) trainFlags() []string {
 
 // String describes h compactly, as in the summary.
 func (h Hyper) String() string {
-	return fmt.Sprintf("decay %s from epoch %d, init %s, L2 %s", fmtFloat(h.Decay), h.DecayStart, fmtFloat(h.Init), fmtFloat(h.L2))
+	return fmt.Sprintf("decay %s from epoch %d, init %s, L2 %s", fmtFloat(h.Decay), h.DecayStart, fmtFloat(h.Init),
+		strconv.FormatFloat(h.L2, 'e', -1, 64))
 }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

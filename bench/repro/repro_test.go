@@ -170,8 +170,8 @@ func TestProcedureOnATinyCorpus(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
 	require.NoError(t, err)
 	for _, want := range []string{
-		"| lstm | c1 | decay 0.33 from epoch 5, init 0.1, L2 1e-05 |",
-		"| lstm | c2 | decay 0.33 from epoch 5, init 0.1, L2 0.0001 |",
+		"| lstm | c1 | decay 0.33 from epoch 5, init 0.1, L2 1e-04 |",
+		"| lstm | c2 | decay 0.33 from epoch 5, init 0.1, L2 1e-03 |",
 		fmt.Sprintf("| %.2f | finished |", tests[0].PPL),
 		"| baseline LSTM (`lstm`) | 104.26 | " + fmt.Sprintf("%.2f", tests[0].PPL),
 		"| retroactive neuromodulation (`retro`) | 102.48 | – | – | – | – | – | – | – | – | not started |",
