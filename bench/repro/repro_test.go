@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -283,5 +284,61 @@ func TestParseFlags(t *testing.T) {
 	} {
 		_, err := parseFlags(bad, &stderr)
 		assert.Error(t, err, "%q", bad)
+	}
+}
+
+// TestInterruptMidEpochResumesMidEpoch: cancelling a sitting while lm is
+// training (as Ctrl-C or SIGTERM does) makes lm save a checkpoint in the
+// middle of the epoch, and the next sitting continues from that batch.
+func TestInterruptMidEpochResumesMidEpoch(t *testing.T) {
+	data, out := tinyCorpus(t), t.TempDir()
+	lm := filepath.Join(t.TempDir(), "lm")
+	_, _, err := buildLM(context.Background(), filepath.Dir(lm))
+	require.NoError(t, err)
+	// Batch 1 and bptt 1: ~1,500 steps per epoch, long enough to interrupt.
+	args := []string{"-data", data, "-out", out, "-no-verify", "-conditions", "lstm", "-configs", "1",
+		"-epochs", "1", "-threads", "1", "-lm", lm, "-extra", "-hidden 8 -emb 8 -layers 1 -bptt 1 -batch 1"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logPath := filepath.Join(out, "lstm", "c1", "train.jsonl")
+	go func() { // cancel once lm has trained a few batches
+		for ctx.Err() == nil {
+			if events, _ := runlog.ReadFile(logPath); len(events) > 5 {
+				cancel()
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, &stdout, &stderr)
+	require.Equal(t, 130, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	assert.Equal(t, stateInterrupted, readStatus(t, out, "lstm", "c1").State)
+	var saved runlog.Event
+	for _, ev := range readEvents(t, logPath) {
+		if ev.Type == runlog.TypeCheckpoint {
+			saved = ev
+		}
+	}
+	require.Equal(t, "interrupt", saved.Reason, "lm saved on the sitting's SIGINT")
+	require.Less(t, saved.Batch, 1000, "interrupted early in the epoch")
+
+	code = run(context.Background(), args, &stdout, &stderr)
+	require.Equal(t, 0, code, "stderr:\n%s", &stderr)
+	st := readStatus(t, out, "lstm", "c1")
+	assert.Equal(t, stateFinished, st.State)
+	batches := map[int]int{}
+	nseg := 0
+	for _, ev := range readEvents(t, logPath) {
+		if ev.Type == runlog.TypeBatch {
+			batches[ev.Batch]++
+			nseg = ev.Batches
+		}
+	}
+	assert.Len(t, batches, nseg, "every batch of the epoch trained")
+	for b, n := range batches {
+		if n != 1 {
+			t.Errorf("batch %d trained %d times: the run restarted instead of resuming", b, n)
+		}
 	}
 }
