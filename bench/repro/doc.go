@@ -9,6 +9,14 @@
 //	go run ./bench/repro -data ../shared/data/ptb -out runs/repro -threads 2
 //	go run ./bench/repro -data ../shared/data/ptb -out runs/repro -dry-run   # what is done, what runs next
 //
+// In the background, build it first so that signals reach it (go run does not
+// pass SIGTERM on to the program it runs):
+//
+//	go build -o runs/repro-bin ./bench/repro
+//	nohup runs/repro-bin -data ../shared/data/ptb -out runs/repro -threads 2 >>runs/repro.out 2>&1 &
+//	kill -INT $!     # or -TERM: lm checkpoints mid-epoch, the sitting exits 130
+//	runs/repro-bin -data ../shared/data/ptb -out runs/repro   # any later sitting: continues
+//
 // Flags: -lm PATH uses a built lm (default: go build -o OUT/lm ./cmd/lm at
 // every start, so a sitting runs the current code; the summary records git
 // describe of it); -conditions lstm,plastic,neuromod,retro picks and orders the
