@@ -9,8 +9,8 @@
 //	go run ./bench/repro -data ../shared/data/ptb -out runs/repro -threads 2
 //	go run ./bench/repro -data ../shared/data/ptb -out runs/repro -dry-run   # what is done, what runs next
 //
-// In the background, build it first so that signals reach it (go run does not
-// pass SIGTERM on to the program it runs):
+// In the background, build it first so that signals reach it (go run passes
+// neither a SIGINT nor a SIGTERM sent to its own pid on to the program):
 //
 //	go build -o runs/repro-bin ./bench/repro
 //	nohup runs/repro-bin -data ../shared/data/ptb -out runs/repro -threads 2 >>runs/repro.out 2>&1 &
