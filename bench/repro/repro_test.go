@@ -22,6 +22,12 @@ import (
 // and trailing space, words separated by spaces).
 func tinyCorpus(t *testing.T) string {
 	t.Helper()
+	return tinyCorpusOf(t, 300)
+}
+
+// tinyCorpusOf is tinyCorpus with trainLines sentences of training data.
+func tinyCorpusOf(t *testing.T, trainLines int) string {
+	t.Helper()
 	dir := t.TempDir()
 	subjects := []string{"the cat", "a dog", "the bank", "my friend", "the company"}
 	verbs := []string{"sees", "buys", "likes", "sells"}
@@ -34,7 +40,7 @@ func tinyCorpus(t *testing.T) string {
 		}
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644))
 	}
-	write("ptb.train.txt", 300)
+	write("ptb.train.txt", trainLines)
 	write("ptb.valid.txt", 40)
 	write("ptb.test.txt", 40)
 	return dir
@@ -291,19 +297,20 @@ func TestParseFlags(t *testing.T) {
 // training (as Ctrl-C or SIGTERM does) makes lm save a checkpoint in the
 // middle of the epoch, and the next sitting continues from that batch.
 func TestInterruptMidEpochResumesMidEpoch(t *testing.T) {
-	data, out := tinyCorpus(t), t.TempDir()
+	// 4,000 sentences at batch 1 and bptt 1: ~20,000 steps, a second or more
+	// per epoch, long enough to interrupt in its middle even on a busy machine.
+	data, out := tinyCorpusOf(t, 4000), t.TempDir()
 	lm := filepath.Join(t.TempDir(), "lm")
 	_, _, err := buildLM(context.Background(), filepath.Dir(lm))
 	require.NoError(t, err)
-	// Batch 1 and bptt 1: ~1,500 steps per epoch, long enough to interrupt.
 	args := []string{"-data", data, "-out", out, "-no-verify", "-conditions", "lstm", "-configs", "1",
 		"-epochs", "1", "-threads", "1", "-lm", lm, "-extra", "-hidden 8 -emb 8 -layers 1 -bptt 1 -batch 1"}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	logPath := filepath.Join(out, "lstm", "c1", "train.jsonl")
-	go func() { // cancel once lm has trained a few batches
+	go func() { // cancel once lm has logged its start and a few batches
 		for ctx.Err() == nil {
-			if events, _ := runlog.ReadFile(logPath); len(events) > 5 {
+			if fi, err := os.Stat(logPath); err == nil && fi.Size() > 4000 {
 				cancel()
 				return
 			}
@@ -315,13 +322,17 @@ func TestInterruptMidEpochResumesMidEpoch(t *testing.T) {
 	require.Equal(t, 130, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
 	assert.Equal(t, stateInterrupted, readStatus(t, out, "lstm", "c1").State)
 	var saved runlog.Event
+	steps := 0
 	for _, ev := range readEvents(t, logPath) {
-		if ev.Type == runlog.TypeCheckpoint {
+		switch ev.Type {
+		case runlog.TypeCheckpoint:
 			saved = ev
+		case runlog.TypeBatch:
+			steps = ev.Batches
 		}
 	}
 	require.Equal(t, "interrupt", saved.Reason, "lm saved on the sitting's SIGINT")
-	require.Less(t, saved.Batch, 1000, "interrupted early in the epoch")
+	require.Less(t, saved.Batch, steps, "interrupted in the middle of the epoch")
 
 	code = run(context.Background(), args, &stdout, &stderr)
 	require.Equal(t, 0, code, "stderr:\n%s", &stderr)
