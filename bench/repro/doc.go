@@ -68,7 +68,10 @@
 // steps. In between, 1e-4 (e^−0.23 per epoch) pulls the rare words' rows,
 // where a 200-unit model without dropout overfits, towards zero between their
 // occurrences. The centre takes 1e-4 and c2/c3 move one decade each way,
-// bracketing the plausible region 1e-5…1e-3.
+// bracketing the plausible region 1e-5…1e-3. A pilot (the baseline, 800
+// batches ≈ 1/3 epoch, lm train -bench-batches 800 -l2 λ) gave validation
+// perplexities 294 / 305 / 359 for λ = 0 / 1e-4 / 1e-3: the strong penalty
+// slows early learning, as expected, but does not break the model.
 //
 // Decay factor and decay start trade against each other: what matters is how
 // long the learning rate stays high. Measured as the learning rate summed
