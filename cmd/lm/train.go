@@ -157,6 +157,9 @@ func train(ctx context.Context, cfg config.Config, rep *Reporter) error {
 		}
 	}
 
+	if eff.SkipTest {
+		return nil // the last epoch's checkpoint is the final one
+	}
 	test, err := t.evalSplit(ctx, "test", corpus.Test, 1, eff.BPTT, 0)
 	if err != nil {
 		return err

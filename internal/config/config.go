@@ -129,6 +129,12 @@ type Config struct {
 	// BenchBatches, when positive, makes the run a benchmark: train that many
 	// batches, evaluate once on the validation split, save nothing, stop.
 	BenchBatches int `json:"bench_batches,omitempty"`
+	// SkipTest leaves out the test-split evaluation at the end of training,
+	// so tuning runs never see the test split (bench/repro evaluates only the
+	// chosen configuration, with lm eval). It is a property of one
+	// invocation, not of the run: checkpoints do not record it, so a resumed
+	// run skips the test only when its own command line says so.
+	SkipTest bool `json:"-"`
 
 	// Explicit lists the flags given on the command line, in the order the
 	// flag package visits them (sorted). Presets and defaults supplied the

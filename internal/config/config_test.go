@@ -274,3 +274,29 @@ func TestMergeResume(t *testing.T) {
 	_, err = MergeResume(saved, cli)
 	require.NoError(t, err)
 }
+
+// TestSkipTestIsPerInvocation: -skip-test is not saved with the run, so a
+// checkpoint of a tuning run resumed without the flag evaluates the test split
+// as usual, and one resumed with it skips the test.
+func TestSkipTestIsPerInvocation(t *testing.T) {
+	cli, err := parse(t, "-skip-test")
+	require.NoError(t, err)
+	require.True(t, cli.SkipTest)
+	b, err := json.Marshal(cli)
+	require.NoError(t, err)
+	var saved Config
+	require.NoError(t, json.Unmarshal(b, &saved))
+	assert.False(t, saved.SkipTest, "not recorded in checkpoints")
+
+	resumed, err := parse(t, "-resume", "x")
+	require.NoError(t, err)
+	got, err := MergeResume(saved, resumed)
+	require.NoError(t, err)
+	assert.False(t, got.SkipTest)
+
+	resumed, err = parse(t, "-resume", "x", "-skip-test")
+	require.NoError(t, err)
+	got, err = MergeResume(saved, resumed)
+	require.NoError(t, err)
+	assert.True(t, got.SkipTest)
+}

@@ -73,6 +73,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Log, "log", c.Log, "JSON-lines event log to append to")
 	fs.IntVar(&c.BenchBatches, "bench-batches", c.BenchBatches,
 		"benchmark: train this many batches, evaluate once, save nothing")
+	fs.BoolVar(&c.SkipTest, "skip-test", c.SkipTest,
+		"do not evaluate the test split at the end (tuning on the validation split)")
 }
 
 // flagValue returns the textual value of flag name for configuration c, as
