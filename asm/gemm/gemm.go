@@ -1,9 +1,19 @@
 // Package gemm is neuromod's single-precision general matrix multiply.
 //
-// Sgemm follows BLAS semantics on row-major matrices. This file holds the
-// API and the argument checks; the blocked, packed and parallel
-// implementation lives beside it.
+// Sgemm follows BLAS semantics on row-major matrices. It is built the
+// GotoBLAS/BLIS way (driver.go): B is packed into cache-sized panels of
+// narrow micro-panels, A into micro-panels when that pays, and a
+// register-blocked micro-kernel in assembly (14×32 AVX-512, 6×16 AVX2+FMA,
+// 8×12 NEON; kernelGeneric elsewhere) multiplies them. Skinny products
+// (few rows, as in an LSTM step) take a path that reads A in place and
+// streams B once; products with few columns take it transposed. Large
+// products are split over long-lived worker goroutines (SetThreads). Results
+// are deterministic for a given shape, transposes and ISA level: every element
+// of C is summed in the same order whatever the thread count. Sgemm is safe
+// for concurrent use and does not allocate once warm.
 package gemm
+
+//go:generate go run gen/main.go
 
 import "fmt"
 
@@ -33,7 +43,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if m == 0 || n == 0 {
 		return
 	}
-	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(activeKernel(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // checkArgs panics unless the slices and strides can hold the matrices.

@@ -200,14 +200,6 @@ func TestVersion(t *testing.T) {
 	assert.Contains(t, stdout, "ISA levels generic")
 }
 
-func TestNotWiredYet(t *testing.T) {
-	for _, args := range [][]string{{"train"}, {"eval", "m.st"}, {"sample", "m.st"}} {
-		code, _, stderr := lm(t, context.Background(), args...)
-		assert.Equal(t, exitFailure, code, args)
-		assert.Contains(t, stderr, "lm "+args[0]+": not yet wired", args)
-	}
-}
-
 func TestTrainGetsPresetWithOverrides(t *testing.T) {
 	var got config.Config
 	withSeams(t, func(_ context.Context, cfg config.Config, _ *Reporter) error { got = cfg; return nil }, nil, nil)
