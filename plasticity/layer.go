@@ -55,6 +55,10 @@ type Layer struct {
 	// path's gradients of h(t−1) and g(t).
 	dh, dc, dht, dhPrev, dgx []float32
 	dGatesT                  []float32 // [4H, T·B]: dxproj transposed
+	// whhT is W_hhᵀ, [H, 4H]: the steps' GEMMs read it in place (a
+	// transposed operand would be packed at every step), and Backward's
+	// per-sample recurrent gradient is H dot products along its rows.
+	whhT []float32
 	wg                       []workerGrads
 }
 
@@ -174,6 +178,8 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 
 	copy(l.hs, st.H)
 	copy(l.cs, st.C)
+	l.whhT = grow(l.whhT, 4*h*h)
+	transpose(l.whhT, p.WeightHH, 4*h, h)
 	for t := 0; t < steps; t++ {
 		if t%l.k == 0 && l.recorded {
 			// A checkpoint: the traces entering step t.
@@ -186,7 +192,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		// gates = xproj + h(t−1)·W_hhᵀ.
 		gates := l.acts[t*4*bh : (t+1)*4*bh]
 		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
-		gemm.Sgemm(false, true, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, p.WeightHH, h, 1, gates, 4*h)
+		gemm.Sgemm(false, false, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, l.whhT, 4*h, 1, gates, 4*h)
 		l.parallel(b, func(_, s0, s1 int) {
 			for s := s0; s < s1; s++ {
 				hebb, elig := st.Hebb[s*hh:(s+1)*hh], sampleOf(st.E, s, hh)
@@ -283,6 +289,10 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 			len(dhOut), len(dxproj), steps, b, h))
 	}
 	nw := l.workers(b)
+	// Forward's W_hhᵀ, unless the weights changed since (they do not
+	// between a Forward and its Backward in training, but a caller may).
+	l.whhT = grow(l.whhT, 4*h*h)
+	transpose(l.whhT, p.WeightHH, 4*h, h)
 	if l.Scratch == nil {
 		l.Scratch = new(Scratch)
 	}
@@ -389,9 +399,12 @@ func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
 			asm.Add(dht, dhOut[t*bh+sh:t*bh+sh+h], dh)
 			clear(dhPrev)
 			l.stepBackward(t, s, &l.wg[w], hebb, elig, dGates)
-			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh.
-			gemm.Sgemm(false, false, 1, h, 4*h, 1, dGates, 4*h, p.WeightHH, h, 1, dhPrev, h)
-			copy(dh, dhPrev)
+			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh,
+			// as H dot products along the rows of W_hhᵀ (a vector–matrix
+			// product, which a GEMM call does at half the speed).
+			for i := range dh {
+				dh[i] = dhPrev[i] + asm.Dot(l.whhT[i*4*h:(i+1)*4*h], dGates)
+			}
 		}
 	}
 }
@@ -460,6 +473,23 @@ func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []flo
 		asm.PlasticReadPerNeuronBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
 	} else {
 		asm.PlasticReadBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+	}
+}
+
+// transpose sets dst, [cols, rows], to the transpose of src, [rows, cols],
+// in square tiles so that both sides move a cache line at a time.
+func transpose(dst, src []float32, rows, cols int) {
+	const tile = 32
+	for i0 := 0; i0 < rows; i0 += tile {
+		i1 := min(i0+tile, rows)
+		for j0 := 0; j0 < cols; j0 += tile {
+			j1 := min(j0+tile, cols)
+			for i := i0; i < i1; i++ {
+				for j, v := range src[i*cols+j0 : i*cols+j1] {
+					dst[(j0+j)*rows+i] = v
+				}
+			}
+		}
 	}
 }
 

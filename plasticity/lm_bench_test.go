@@ -55,11 +55,13 @@ func BenchmarkPlasticLMTrainStep(b *testing.B) {
 			step() // size the arena
 			step() // merge its chunks into one
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			b.ResetTimer()
 			for b.Loop() {
 				step()
 			}
 			b.ReportMetric(float64(b.N*steps*batch)/b.Elapsed().Seconds(), "tokens/s")
+			b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(nn.ParamCount(m)), "params")
 		})
 	}
