@@ -59,7 +59,11 @@ type Layer struct {
 	// transposed operand would be packed at every step), and Backward's
 	// per-sample recurrent gradient is H dot products along its rows.
 	whhT []float32
-	wg                       []workerGrads
+	wg   []workerGrads
+
+	fwdJob forwardJob
+	bwdJob backwardJob
+	done   sync.WaitGroup
 }
 
 // Scratch is the trace-sized working memory of Layer.Backward.
@@ -124,24 +128,87 @@ func (l *Layer) checkpointEvery(steps, b int) int {
 	return best
 }
 
-// parallel runs f(w, s0, s1) for the workers' contiguous sample ranges
-// [s0, s1), worker 0 on the calling goroutine.
-func (l *Layer) parallel(b int, f func(w, s0, s1 int)) {
-	nw := l.workers(b)
-	if nw == 1 {
-		f(0, 0, b)
-		return
+// sampleJob is per-sample work over the contiguous sample range [s0, s1)
+// on worker w. The jobs are fields of the Layer, handed to the workers as
+// pointers, so that running one allocates nothing.
+type sampleJob interface {
+	run(w, s0, s1 int)
+}
+
+// forwardJob finishes step t for its samples: the plastic read, the cell,
+// the modulator and the trace update.
+type forwardJob struct {
+	l  *Layer
+	t  int
+	st *State
+}
+
+func (j *forwardJob) run(_, s0, s1 int) {
+	l, hh := j.l, j.l.P.Config.Hidden*j.l.P.Config.Hidden
+	for s := s0; s < s1; s++ {
+		hebb, elig := j.st.Hebb[s*hh:(s+1)*hh], sampleOf(j.st.E, s, hh)
+		l.cellStep(j.t, s, hebb)
+		l.traceStep(j.t, s, hebb, elig, hebb, elig)
 	}
-	var wg sync.WaitGroup
-	for w := 1; w < nw; w++ {
-		wg.Add(1)
+}
+
+// backwardJob runs its samples back through the segment.
+type backwardJob struct {
+	l             *Layer
+	dxproj, dhOut []float32
+}
+
+func (j *backwardJob) run(w, s0, s1 int) {
+	for s := s0; s < s1; s++ {
+		j.l.sampleBackward(w, s, j.dxproj, j.dhOut)
+	}
+}
+
+// workItem is one worker's share of a job.
+type workItem struct {
+	job       sampleJob
+	w, s0, s1 int
+	done      *sync.WaitGroup
+}
+
+// The process's sample workers: goroutines started on first use that live
+// as long as the process and serve every Layer (a worker never waits for
+// another item, so Layers running at the same time cannot deadlock).
+var (
+	workMu      sync.Mutex
+	workQueue   = make(chan workItem, 64)
+	workStarted int
+)
+
+// ensureWorkers starts workers until n are running.
+func ensureWorkers(n int) {
+	workMu.Lock()
+	defer workMu.Unlock()
+	for ; workStarted < n; workStarted++ {
 		go func() {
-			defer wg.Done()
-			f(w, w*b/nw, (w+1)*b/nw)
+			for it := range workQueue {
+				it.job.run(it.w, it.s0, it.s1)
+				it.done.Done()
+			}
 		}()
 	}
-	f(0, 0, b/nw)
-	wg.Wait()
+}
+
+// parallel runs job over the workers' contiguous sample ranges of b
+// samples, worker 0's on the calling goroutine.
+func (l *Layer) parallel(b int, job sampleJob) {
+	nw := l.workers(b)
+	if nw == 1 {
+		job.run(0, 0, b)
+		return
+	}
+	ensureWorkers(nw - 1)
+	for w := 1; w < nw; w++ {
+		l.done.Add(1)
+		workQueue <- workItem{job, w, w * b / nw, (w + 1) * b / nw, &l.done}
+	}
+	job.run(0, 0, b/nw)
+	l.done.Wait()
 }
 
 // Forward runs T steps on the input projections xproj ([T, B, 4H]: x·W_ihᵀ
@@ -162,7 +229,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	}
 	l.steps, l.batch = steps, b
 	l.k = l.checkpointEvery(steps, b)
-	bh, hh, bhh := b*h, h*h, b*h*h
+	bh, bhh := b*h, b*h*h
 	nck := (steps + l.k - 1) / l.k
 	l.hs = grow(l.hs, (steps+1)*bh)
 	l.cs = grow(l.cs, (steps+1)*bh)
@@ -193,13 +260,8 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		gates := l.acts[t*4*bh : (t+1)*4*bh]
 		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
 		gemm.Sgemm(false, false, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, l.whhT, 4*h, 1, gates, 4*h)
-		l.parallel(b, func(_, s0, s1 int) {
-			for s := s0; s < s1; s++ {
-				hebb, elig := st.Hebb[s*hh:(s+1)*hh], sampleOf(st.E, s, hh)
-				l.cellStep(t, s, hebb)
-				l.traceStep(t, s, hebb, elig, hebb, elig)
-			}
-		})
+		l.fwdJob = forwardJob{l, t, st}
+		l.parallel(b, &l.fwdJob)
 	}
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
@@ -322,11 +384,9 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		wg.dummy = zeroed(wg.dummy, 1)
 	}
 
-	l.parallel(b, func(w, s0, s1 int) {
-		for s := s0; s < s1; s++ {
-			l.sampleBackward(w, s, dxproj, dhOut)
-		}
-	})
+	l.bwdJob = backwardJob{l, dxproj, dhOut}
+	l.parallel(b, &l.bwdJob)
+	l.bwdJob = backwardJob{} // keep no reference to the caller's slices
 
 	// W_hh's gradient for the whole segment in one GEMM: Σ_t dGates(t)ᵀ·h(t−1).
 	// The transpose is made explicitly because gemm's reference loop on main

@@ -582,3 +582,36 @@ func TestOptions(t *testing.T) {
 	_, err = NewLM(nn.LMConfig{Vocab: 5, Embed: 2, Hidden: 2, Layers: 1}, Config{})
 	assert.ErrorContains(t, err, "unknown variant")
 }
+
+// TestPlasticLMTrainStepAllocs checks that a training step of the plastic
+// LM — forward, backward, clipping, SGD, the per-sample work shared by
+// three workers — allocates nothing once it has run.
+func TestPlasticLMTrainStepAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates in sync operations")
+	}
+	for _, v := range []Variant{Plastic, Neuromod, Retro} {
+		t.Run(v.String(), func(t *testing.T) {
+			const vocab, steps, batch = 30, 6, 4
+			m := newPlasticLM(t, nn.LMConfig{Vocab: vocab, Embed: 8, Hidden: 8, Layers: 2, InitScale: 0.1, Dropout: 0.3}, Default(v, 0, 0))
+			m.RNN.(*LSTM).Workers = 3
+			r := rand.New(rand.NewPCG(3, 3))
+			in, tg := randIDs(r, steps*batch, vocab), randIDs(r, steps*batch, vocab)
+			params := m.Params()
+			opt := nn.SGD{LR: 0.5}
+			var tape autodiff.Tape
+			step := func() {
+				tape.Reset()
+				loss := m.Forward(&tape, in, tg, steps, batch)
+				tape.Backward(loss)
+				opt.StepScaled(params, nn.ClipFactor(nn.GradNorm(params), 5))
+			}
+			step()
+			step()
+			assert.Zero(t, testing.AllocsPerRun(10, step))
+			eval := func() { m.Evaluate(&tape, in, tg, steps, batch) }
+			eval()
+			assert.Zero(t, testing.AllocsPerRun(10, eval))
+		})
+	}
+}
