@@ -37,6 +37,9 @@ type Layer struct {
 	// Backward needs (evaluation: the traces still update). Backward after
 	// such a Forward panics.
 	Inference bool
+	// DeferWeightHH makes Backward leave W_hh's gradient to a call of
+	// WeightHHGrad (which a caller can run in the background).
+	DeferWeightHH bool
 	// Scratch holds Backward's trace-sized buffers. Layers whose backward
 	// passes never overlap (the layers of one stack) may share one; nil gives
 	// the layer its own.
@@ -54,7 +57,6 @@ type Layer struct {
 	// from later steps, of c, of h(t) in the step at hand, and the trace
 	// path's gradients of h(t−1) and g(t).
 	dh, dc, dht, dhPrev, dgx []float32
-	dGatesT                  []float32 // [4H, T·B]: dxproj transposed
 	// whhT is W_hhᵀ, [H, 4H]: the steps' GEMMs read it in place (a
 	// transposed operand would be packed at every step), and Backward's
 	// per-sample recurrent gradient is H dot products along its rows.
@@ -331,8 +333,8 @@ func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
 // the gradient of the loss with respect to the outputs h(1…T). It writes the
 // gradient with respect to xproj into dxproj ([T, B, 4H]; the caller derives
 // W_ih, b_ih and b_hh's gradients from it) and adds the gradients of
-// WeightHH, α, η and the modulator's parameters into g (α's divided by
-// AGDiv). Nothing flows into the carried-in state: segments are detached.
+// WeightHH (unless DeferWeightHH), α, η and the modulator's parameters
+// into g (α's divided by AGDiv). Nothing flows into the carried-in state: segments are detached.
 // dxproj must not alias dhOut.
 func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	p := l.P
@@ -388,18 +390,9 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.parallel(b, &l.bwdJob)
 	l.bwdJob = backwardJob{} // keep no reference to the caller's slices
 
-	// W_hh's gradient for the whole segment in one GEMM: Σ_t dGates(t)ᵀ·h(t−1).
-	// The transpose is made explicitly because gemm's reference loop on main
-	// indexes A untransposed even when transA is set (out of range for this
-	// shape); the copy is T·B·4H floats, small beside the GEMM.
-	n := steps * b
-	l.dGatesT = grow(l.dGatesT, 4*h*n)
-	for r := 0; r < n; r++ {
-		for q := 0; q < 4*h; q++ {
-			l.dGatesT[q*n+r] = dxproj[r*4*h+q]
-		}
+	if !l.DeferWeightHH {
+		l.WeightHHGrad(dxproj, g)
 	}
-	gemm.Sgemm(false, false, 4*h, h, n, 1, l.dGatesT, n, l.hs[:steps*bh], h, 1, g.WeightHH, h)
 
 	// The workers' sums, added in worker order.
 	for _, wg := range l.wg[1:nw] {
@@ -415,6 +408,19 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		asm.Add(g.FanWeight, g.FanWeight, wg.fanW)
 		asm.Add(g.FanBias, g.FanBias, wg.fanB)
 	}
+}
+
+// WeightHHGrad adds W_hh's gradient for the last Forward's segment into
+// g.WeightHH, Σ_t dGates(t)ᵀ·h(t−1), in one GEMM, from dxproj as Backward
+// wrote it: Backward calls it unless DeferWeightHH is set. It reads only
+// the record and dxproj, so it may run beside other work until the next
+// Forward.
+func (l *Layer) WeightHHGrad(dxproj []float32, g *Params) {
+	h, n := l.P.Config.Hidden, l.steps*l.batch
+	if len(dxproj) != n*4*h || len(g.WeightHH) != 4*h*h {
+		panic(fmt.Sprintf("plasticity: WeightHHGrad: len(dxproj)=%d, len(WeightHH)=%d for T·B=%d, H=%d", len(dxproj), len(g.WeightHH), n, h))
+	}
+	gemm.Sgemm(true, false, 4*h, h, n, 1, dxproj, 4*h, l.hs[:n*h], h, 1, g.WeightHH, h)
 }
 
 // sampleBackward runs sample s back through the whole segment on worker w:

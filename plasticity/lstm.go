@@ -38,8 +38,8 @@ import (
 // A layer-segment is one fused autodiff node: one GEMM for the input
 // projections of all its steps, then Layer.Forward; its backward pass runs
 // Layer.Backward and derives the gradients of the input, W_ih and the
-// biases from the pre-activations' gradient with three GEMM-sized
-// operations, the weights' in the background when the LM can.
+// biases from the pre-activations' gradient with GEMM-sized operations,
+// the weights' (W_hh's included) in the background when the LM can.
 type LSTM struct {
 	// Config is the layers' configuration (variant and options); its Input
 	// and Hidden are those of the first layer.
@@ -385,7 +385,7 @@ func (l *LSTMLayer) Forward(t *autodiff.Tape, x *autodiff.Var, batch int) *autod
 	}
 	op := l.ops.get()
 	core := l.core(&op.core)
-	core.Inference = false
+	core.Inference, core.DeferWeightHH = false, true
 	core.Forward(out.Value.Data, xproj.Data, l.state, steps)
 	op.layer, op.tape, op.x, op.out = l, t, x, out
 	t.Record(op)
@@ -421,9 +421,11 @@ func (op *segmentOp) Backward() {
 	l.ops.put() // reused only by the next forward pass, after the LM's join
 }
 
-// Background adds dW_ih += dxprojᵀ·x and db_ih = db_hh += Σ_rows dxproj.
+// Background adds W_hh's gradient (Layer.WeightHHGrad), dW_ih += dxprojᵀ·x
+// and db_ih = db_hh += Σ_rows dxproj.
 func (op *segmentOp) Background() {
 	l := op.layer
+	op.core.WeightHHGrad(op.dxproj.Data, &l.g)
 	tensor.MatMul(&l.WeightIH.Grad, &op.dxproj, &op.x.Value, true, false, 1, 1)
 	tensor.SumRows(&op.db, &op.dxproj, 1, 0)
 	tensor.Add(&l.BiasIH.Grad, &l.BiasIH.Grad, &op.db)
