@@ -14,11 +14,23 @@ import (
 // pass, and the LM waits for them at its end. The results are the same
 // GEMMs on the same operands, so they do not depend on the overlap.
 
-// bgJob is the part of an op's backward pass that may run in the
-// background: it writes only gradients that no later backward op touches.
-type bgJob interface {
-	background()
+// BackgroundJob is the part of a fused op's backward pass that may run in
+// the background: it writes only parameter gradients that no later backward
+// op reads or writes.
+type BackgroundJob interface {
+	Background()
 }
+
+// Async hands the BackgroundJobs of a model's backward pass to the model's
+// background goroutine, when the coming pass overlaps them (with more than
+// one thread), and runs them at once on the caller's goroutine otherwise.
+// The LM gives one to a recurrent stack that has a SetAsync(Async) method;
+// the zero Async runs every job at once.
+type Async struct{ g *asyncGroup }
+
+// Run runs job in the background or at once (see Async). The job's
+// gradients are complete when the model's Tape.Backward returns.
+func (a Async) Run(job BackgroundJob) { a.g.run(job) }
 
 // asyncGroup tracks the background jobs of one model's backward pass. A nil
 // group, or one that is off, runs jobs at once on the caller's goroutine.
@@ -28,7 +40,7 @@ type asyncGroup struct {
 }
 
 type bgItem struct {
-	job bgJob
+	job BackgroundJob
 	wg  *sync.WaitGroup
 }
 
@@ -42,15 +54,15 @@ var (
 // the process.
 func bgWorker() {
 	for it := range bgQueue {
-		it.job.background()
+		it.job.Background()
 		it.wg.Done()
 	}
 }
 
 // run runs job in the background if the group is on, else at once.
-func (g *asyncGroup) run(job bgJob) {
+func (g *asyncGroup) run(job BackgroundJob) {
 	if g == nil || !g.on {
-		job.background()
+		job.Background()
 		return
 	}
 	bgOnce.Do(func() {

@@ -174,7 +174,7 @@ func (op *linearLossOp) Backward() {
 	op.pool.put() // reused only by the next forward pass, after the join
 }
 
-func (op *linearLossOp) background() {
+func (op *linearLossOp) Background() {
 	linearWeightGrads(op.x, op.w, op.b, &op.dlogits, op.loss.Grad.Data[0])
 }
 

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -61,8 +62,9 @@ type LM struct {
 	Config LMConfig
 	// Encoder is the token embedding, [Vocab, Embed].
 	Encoder *Embedding
-	// RNN is the LSTM.
-	RNN *LSTM
+	// RNN is the recurrent stack: an *LSTM (NewLM) or the stack given to
+	// NewLMWithRNN.
+	RNN RNN
 	// Decoder maps the LSTM's output to logits, weight [Vocab, Hidden].
 	Decoder *Linear
 	// Drop is the dropout applied to the embeddings, between LSTM layers
@@ -80,21 +82,40 @@ func NewLM(cfg LMConfig) (*LM, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	return NewLMWithRNN(cfg, NewLSTM("rnn", cfg.Embed, cfg.Hidden, cfg.Layers))
+}
+
+// NewLMWithRNN returns a model like NewLM's whose recurrent stack is rnn,
+// which must map cfg.Embed features to cfg.Hidden; its parameters should be
+// named rnn.*. The embedding and the decoder are initialised uniformly in
+// ±cfg.InitScale and the stack by its Init, all from one generator seeded
+// by cfg.Seed in the order of Params, so that with NewLSTM's stack the
+// model is NewLM's.
+func NewLMWithRNN(cfg LMConfig, rnn RNN) (*LM, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if rnn == nil {
+		return nil, errors.New("nn.NewLMWithRNN: no recurrent stack")
+	}
 	m := &LM{
 		Config:  cfg,
 		Encoder: NewEmbedding("encoder", cfg.Vocab, cfg.Embed),
-		RNN:     NewLSTM("rnn", cfg.Embed, cfg.Hidden, cfg.Layers),
+		RNN:     rnn,
 		Decoder: NewLinear("decoder", cfg.Hidden, cfg.Vocab),
 		rngSrc:  rand.NewPCG(cfg.Seed, 0xd509),
 	}
 	m.Drop = Dropout{P: cfg.Dropout, Training: true, Rng: rand.New(m.rngSrc)}
-	m.RNN.Dropout = &m.Drop
+	rnn.SetDropout(&m.Drop)
 	m.join.g = &m.async
 	m.Decoder.async = &m.async
-	for _, layer := range m.RNN.Layers {
-		layer.async = &m.async
+	if a, ok := rnn.(interface{ SetAsync(Async) }); ok {
+		a.SetAsync(Async{&m.async})
 	}
-	InitUniform(m, cfg.InitScale, rand.New(rand.NewPCG(cfg.Seed, 0x1417)))
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x1417))
+	InitUniform(m.Encoder, cfg.InitScale, rng)
+	rnn.Init(cfg.InitScale, rng)
+	InitUniform(m.Decoder, cfg.InitScale, rng)
 	return m, nil
 }
 
@@ -162,9 +183,12 @@ func (m *LM) Logits(t *autodiff.Tape, inputs []int32, T, B int) tensor.Tensor {
 	}
 	t.Reset()
 	var y *autodiff.Var
+	training := m.Drop.Training
+	m.Drop.Training = false // no dropout between the layers either
+	defer func() { m.Drop.Training = training }()
 	t.NoGrad(func() {
 		x := m.Encoder.Forward(t, inputs)
-		x = m.RNN.forward(t, x, B, false)
+		x = m.RNN.Forward(t, x, B)
 		y = m.Decoder.Forward(t, x)
 	})
 	return y.Value
@@ -182,7 +206,8 @@ func (m *LM) SetRNGState(b []byte) error {
 }
 
 // CarriedState returns the recurrent state that carries from one segment to
-// the next, by name, for checkpoints (see LSTM.CarriedState).
+// the next, by name, for checkpoints (see LSTM.CarriedState and the
+// stack's own).
 func (m *LM) CarriedState() map[string]tensor.Tensor { return m.RNN.CarriedState() }
 
 // SetCarriedState restores a state saved by CarriedState.

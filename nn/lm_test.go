@@ -284,7 +284,7 @@ func TestGradLM(t *testing.T) {
 	require.NoError(t, err)
 	f := func(tape *autodiff.Tape) *autodiff.Var {
 		// The same state and dropout masks at every evaluation.
-		require.NoError(t, m.RNN.SetState(h, c))
+		require.NoError(t, m.RNN.(*LSTM).SetState(h, c))
 		require.NoError(t, m.SetRNGState(rng))
 		return m.Forward(tape, in, tg, steps, batch)
 	}
@@ -342,7 +342,7 @@ func TestLMResumeEquivalence(t *testing.T) {
 	var s snapshot
 	s.params = deepCopy(StateDict(first))
 	s.adam, s.adamSteps = deepCopy(opt.StateDict(first.Params())), opt.Steps
-	h, c := first.RNN.State()
+	h, c := first.RNN.(*LSTM).State()
 	s.h, s.c = clones(h), clones(c)
 	var err error
 	s.rng, err = first.RNGState()
@@ -354,7 +354,7 @@ func TestLMResumeEquivalence(t *testing.T) {
 	require.NoError(t, LoadStateDict(resumed, s.params))
 	require.NoError(t, opt2.LoadStateDict(resumed.Params(), s.adam))
 	opt2.Steps = s.adamSteps
-	require.NoError(t, resumed.RNN.SetState(s.h, s.c))
+	require.NoError(t, resumed.RNN.(*LSTM).SetState(s.h, s.c))
 	require.NoError(t, resumed.SetRNGState(s.rng))
 	got = append(got, train(resumed, opt2, k, n)...)
 	assert.Equal(t, want, got)

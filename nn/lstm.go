@@ -53,14 +53,8 @@ func (l *LSTM) Params() []*Param {
 // outputs, [T·B, H]. It leaves the final state as the state for the next
 // call. If the state is for another batch size, it starts from zeros.
 func (l *LSTM) Forward(t *autodiff.Tape, x *autodiff.Var, batch int) *autodiff.Var {
-	return l.forward(t, x, batch, true)
-}
-
-// forward is Forward with the dropout between layers switched off when
-// dropout is false.
-func (l *LSTM) forward(t *autodiff.Tape, x *autodiff.Var, batch int, dropout bool) *autodiff.Var {
 	for k, layer := range l.Layers {
-		if k > 0 && dropout && l.Dropout != nil {
+		if k > 0 && l.Dropout != nil {
 			x = l.Dropout.Forward(t, x)
 		}
 		x = layer.Forward(t, x, batch)
@@ -300,7 +294,7 @@ func (op *lstmSegmentOp) Backward() {
 	op.pool.put() // reused only by the next forward pass, after the join
 }
 
-func (op *lstmSegmentOp) background() {
+func (op *lstmSegmentOp) Background() {
 	rows := op.out.Value.Dim(0)
 	if op.whh.RequiresGrad() {
 		hPrev := op.hs.Slice(0, rows)

@@ -32,11 +32,13 @@ func BenchmarkSegment(b *testing.B) {
 			}
 			run()
 			b.ReportAllocs()
+			cpu0 := cpuSeconds()
 			b.ResetTimer()
 			for b.Loop() {
 				run()
 			}
 			b.ReportMetric(float64(B*T)*float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
+			b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -37,6 +37,22 @@
 //	l.Forward(hOut, xproj, st, T)                          // hOut [T, B, H]; st carried on
 //	l.Backward(dxproj, dhOut, grads)                       // grads: a Params accumulating
 //
+// A language model: NewLM builds an nn.LM whose recurrent stack is an LSTM
+// of plastic layers (it implements nn.RNN); Options turns the command
+// line's strings into a Config, and MatchHidden picks the hidden size that
+// matches the baseline's parameter count:
+//
+//	pc, err := plasticity.Options{Model: "retro", FanOut: "neuron"}.Config()
+//	h, _ := plasticity.MatchHidden(pc, 10000, 2, 4653200) // zaremba-small
+//	m, err := plasticity.NewLM(nn.LMConfig{Vocab: 10000, Embed: h, Hidden: h, Layers: 2, …}, pc)
+//	// m.Forward, m.Evaluate, nn.StateDict(m), m.CarriedState() as for the baseline
+//
+// Each layer-segment is one autodiff node: one GEMM for the input
+// projections of its T steps, then Layer.Forward; its backward pass runs
+// Layer.Backward and then the GEMMs for the input's, W_hh's, W_ih's and the
+// biases' gradients (all but the input's on the LM's background goroutine). The carried
+// state (LSTM.CarriedState) is h_lk, c_lk, hebb_lk and, for Retro, elig_lk.
+//
 // Checkpoint names (Params.Tensors) are PyTorch's weight_ih, weight_hh,
 // bias_ih and bias_hh plus alpha, eta, mod_weight, mod_bias, fan_weight and
 // fan_bias where the variant has them; Config.NumParams counts them, and

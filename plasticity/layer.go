@@ -37,6 +37,9 @@ type Layer struct {
 	// Backward needs (evaluation: the traces still update). Backward after
 	// such a Forward panics.
 	Inference bool
+	// DeferWeightHH makes Backward leave W_hh's gradient to a call of
+	// WeightHHGrad (which a caller can run in the background).
+	DeferWeightHH bool
 	// Scratch holds Backward's trace-sized buffers. Layers whose backward
 	// passes never overlap (the layers of one stack) may share one; nil gives
 	// the layer its own.
@@ -54,8 +57,15 @@ type Layer struct {
 	// from later steps, of c, of h(t) in the step at hand, and the trace
 	// path's gradients of h(t−1) and g(t).
 	dh, dc, dht, dhPrev, dgx []float32
-	dGatesT                  []float32 // [4H, T·B]: dxproj transposed
-	wg                       []workerGrads
+	// whhT is W_hhᵀ, [H, 4H]: the steps' GEMMs read it in place (a
+	// transposed operand would be packed at every step), and Backward's
+	// per-sample recurrent gradient is H dot products along its rows.
+	whhT []float32
+	wg   []workerGrads
+
+	fwdJob forwardJob
+	bwdJob backwardJob
+	done   sync.WaitGroup
 }
 
 // Scratch is the trace-sized working memory of Layer.Backward.
@@ -120,24 +130,87 @@ func (l *Layer) checkpointEvery(steps, b int) int {
 	return best
 }
 
-// parallel runs f(w, s0, s1) for the workers' contiguous sample ranges
-// [s0, s1), worker 0 on the calling goroutine.
-func (l *Layer) parallel(b int, f func(w, s0, s1 int)) {
-	nw := l.workers(b)
-	if nw == 1 {
-		f(0, 0, b)
-		return
+// sampleJob is per-sample work over the contiguous sample range [s0, s1)
+// on worker w. The jobs are fields of the Layer, handed to the workers as
+// pointers, so that running one allocates nothing.
+type sampleJob interface {
+	run(w, s0, s1 int)
+}
+
+// forwardJob finishes step t for its samples: the plastic read, the cell,
+// the modulator and the trace update.
+type forwardJob struct {
+	l  *Layer
+	t  int
+	st *State
+}
+
+func (j *forwardJob) run(_, s0, s1 int) {
+	l, hh := j.l, j.l.P.Config.Hidden*j.l.P.Config.Hidden
+	for s := s0; s < s1; s++ {
+		hebb, elig := j.st.Hebb[s*hh:(s+1)*hh], sampleOf(j.st.E, s, hh)
+		l.cellStep(j.t, s, hebb)
+		l.traceStep(j.t, s, hebb, elig, hebb, elig)
 	}
-	var wg sync.WaitGroup
-	for w := 1; w < nw; w++ {
-		wg.Add(1)
+}
+
+// backwardJob runs its samples back through the segment.
+type backwardJob struct {
+	l             *Layer
+	dxproj, dhOut []float32
+}
+
+func (j *backwardJob) run(w, s0, s1 int) {
+	for s := s0; s < s1; s++ {
+		j.l.sampleBackward(w, s, j.dxproj, j.dhOut)
+	}
+}
+
+// workItem is one worker's share of a job.
+type workItem struct {
+	job       sampleJob
+	w, s0, s1 int
+	done      *sync.WaitGroup
+}
+
+// The process's sample workers: goroutines started on first use that live
+// as long as the process and serve every Layer (a worker never waits for
+// another item, so Layers running at the same time cannot deadlock).
+var (
+	workMu      sync.Mutex
+	workQueue   = make(chan workItem, 64)
+	workStarted int
+)
+
+// ensureWorkers starts workers until n are running.
+func ensureWorkers(n int) {
+	workMu.Lock()
+	defer workMu.Unlock()
+	for ; workStarted < n; workStarted++ {
 		go func() {
-			defer wg.Done()
-			f(w, w*b/nw, (w+1)*b/nw)
+			for it := range workQueue {
+				it.job.run(it.w, it.s0, it.s1)
+				it.done.Done()
+			}
 		}()
 	}
-	f(0, 0, b/nw)
-	wg.Wait()
+}
+
+// parallel runs job over the workers' contiguous sample ranges of b
+// samples, worker 0's on the calling goroutine.
+func (l *Layer) parallel(b int, job sampleJob) {
+	nw := l.workers(b)
+	if nw == 1 {
+		job.run(0, 0, b)
+		return
+	}
+	ensureWorkers(nw - 1)
+	for w := 1; w < nw; w++ {
+		l.done.Add(1)
+		workQueue <- workItem{job, w, w * b / nw, (w + 1) * b / nw, &l.done}
+	}
+	job.run(0, 0, b/nw)
+	l.done.Wait()
 }
 
 // Forward runs T steps on the input projections xproj ([T, B, 4H]: x·W_ihᵀ
@@ -158,7 +231,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	}
 	l.steps, l.batch = steps, b
 	l.k = l.checkpointEvery(steps, b)
-	bh, hh, bhh := b*h, h*h, b*h*h
+	bh, bhh := b*h, b*h*h
 	nck := (steps + l.k - 1) / l.k
 	l.hs = grow(l.hs, (steps+1)*bh)
 	l.cs = grow(l.cs, (steps+1)*bh)
@@ -174,6 +247,8 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 
 	copy(l.hs, st.H)
 	copy(l.cs, st.C)
+	l.whhT = grow(l.whhT, 4*h*h)
+	transpose(l.whhT, p.WeightHH, 4*h, h)
 	for t := 0; t < steps; t++ {
 		if t%l.k == 0 && l.recorded {
 			// A checkpoint: the traces entering step t.
@@ -186,14 +261,9 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		// gates = xproj + h(t−1)·W_hhᵀ.
 		gates := l.acts[t*4*bh : (t+1)*4*bh]
 		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
-		gemm.Sgemm(false, true, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, p.WeightHH, h, 1, gates, 4*h)
-		l.parallel(b, func(_, s0, s1 int) {
-			for s := s0; s < s1; s++ {
-				hebb, elig := st.Hebb[s*hh:(s+1)*hh], sampleOf(st.E, s, hh)
-				l.cellStep(t, s, hebb)
-				l.traceStep(t, s, hebb, elig, hebb, elig)
-			}
-		})
+		gemm.Sgemm(false, false, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, l.whhT, 4*h, 1, gates, 4*h)
+		l.fwdJob = forwardJob{l, t, st}
+		l.parallel(b, &l.fwdJob)
 	}
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
@@ -263,8 +333,8 @@ func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
 // the gradient of the loss with respect to the outputs h(1…T). It writes the
 // gradient with respect to xproj into dxproj ([T, B, 4H]; the caller derives
 // W_ih, b_ih and b_hh's gradients from it) and adds the gradients of
-// WeightHH, α, η and the modulator's parameters into g (α's divided by
-// AGDiv). Nothing flows into the carried-in state: segments are detached.
+// WeightHH (unless DeferWeightHH), α, η and the modulator's parameters
+// into g (α's divided by AGDiv). Nothing flows into the carried-in state: segments are detached.
 // dxproj must not alias dhOut.
 func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	p := l.P
@@ -283,6 +353,10 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 			len(dhOut), len(dxproj), steps, b, h))
 	}
 	nw := l.workers(b)
+	// Forward's W_hhᵀ, unless the weights changed since (they do not
+	// between a Forward and its Backward in training, but a caller may).
+	l.whhT = grow(l.whhT, 4*h*h)
+	transpose(l.whhT, p.WeightHH, 4*h, h)
 	if l.Scratch == nil {
 		l.Scratch = new(Scratch)
 	}
@@ -312,24 +386,13 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		wg.dummy = zeroed(wg.dummy, 1)
 	}
 
-	l.parallel(b, func(w, s0, s1 int) {
-		for s := s0; s < s1; s++ {
-			l.sampleBackward(w, s, dxproj, dhOut)
-		}
-	})
+	l.bwdJob = backwardJob{l, dxproj, dhOut}
+	l.parallel(b, &l.bwdJob)
+	l.bwdJob = backwardJob{} // keep no reference to the caller's slices
 
-	// W_hh's gradient for the whole segment in one GEMM: Σ_t dGates(t)ᵀ·h(t−1).
-	// The transpose is made explicitly because gemm's reference loop on main
-	// indexes A untransposed even when transA is set (out of range for this
-	// shape); the copy is T·B·4H floats, small beside the GEMM.
-	n := steps * b
-	l.dGatesT = grow(l.dGatesT, 4*h*n)
-	for r := 0; r < n; r++ {
-		for q := 0; q < 4*h; q++ {
-			l.dGatesT[q*n+r] = dxproj[r*4*h+q]
-		}
+	if !l.DeferWeightHH {
+		l.WeightHHGrad(dxproj, g)
 	}
-	gemm.Sgemm(false, false, 4*h, h, n, 1, l.dGatesT, n, l.hs[:steps*bh], h, 1, g.WeightHH, h)
 
 	// The workers' sums, added in worker order.
 	for _, wg := range l.wg[1:nw] {
@@ -345,6 +408,19 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		asm.Add(g.FanWeight, g.FanWeight, wg.fanW)
 		asm.Add(g.FanBias, g.FanBias, wg.fanB)
 	}
+}
+
+// WeightHHGrad adds W_hh's gradient for the last Forward's segment into
+// g.WeightHH, Σ_t dGates(t)ᵀ·h(t−1), in one GEMM, from dxproj as Backward
+// wrote it: Backward calls it unless DeferWeightHH is set. It reads only
+// the record and dxproj, so it may run beside other work until the next
+// Forward.
+func (l *Layer) WeightHHGrad(dxproj []float32, g *Params) {
+	h, n := l.P.Config.Hidden, l.steps*l.batch
+	if len(dxproj) != n*4*h || len(g.WeightHH) != 4*h*h {
+		panic(fmt.Sprintf("plasticity: WeightHHGrad: len(dxproj)=%d, len(WeightHH)=%d for T·B=%d, H=%d", len(dxproj), len(g.WeightHH), n, h))
+	}
+	gemm.Sgemm(true, false, 4*h, h, n, 1, dxproj, 4*h, l.hs[:n*h], h, 1, g.WeightHH, h)
 }
 
 // sampleBackward runs sample s back through the whole segment on worker w:
@@ -389,9 +465,12 @@ func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
 			asm.Add(dht, dhOut[t*bh+sh:t*bh+sh+h], dh)
 			clear(dhPrev)
 			l.stepBackward(t, s, &l.wg[w], hebb, elig, dGates)
-			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh.
-			gemm.Sgemm(false, false, 1, h, 4*h, 1, dGates, 4*h, p.WeightHH, h, 1, dhPrev, h)
-			copy(dh, dhPrev)
+			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh,
+			// as H dot products along the rows of W_hhᵀ (a vector–matrix
+			// product, which a GEMM call does at half the speed).
+			for i := range dh {
+				dh[i] = dhPrev[i] + asm.Dot(l.whhT[i*4*h:(i+1)*4*h], dGates)
+			}
 		}
 	}
 }
@@ -460,6 +539,23 @@ func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []flo
 		asm.PlasticReadPerNeuronBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
 	} else {
 		asm.PlasticReadBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+	}
+}
+
+// transpose sets dst, [cols, rows], to the transpose of src, [rows, cols],
+// in square tiles so that both sides move a cache line at a time.
+func transpose(dst, src []float32, rows, cols int) {
+	const tile = 32
+	for i0 := 0; i0 < rows; i0 += tile {
+		i1 := min(i0+tile, rows)
+		for j0 := 0; j0 < cols; j0 += tile {
+			j1 := min(j0+tile, cols)
+			for i := i0; i < i1; i++ {
+				for j, v := range src[i*cols+j0 : i*cols+j1] {
+					dst[(j0+j)*rows+i] = v
+				}
+			}
+		}
 	}
 }
 

@@ -1,0 +1,5 @@
+//go:build !race
+
+package plasticity
+
+const raceEnabled = false
