@@ -32,7 +32,7 @@
 // Fused into one loop, each block is one long dependency chain (four
 // activations, c, then tanh(c)) and fewer blocks overlap out of order; split,
 // the forward pass is ~15–20% faster (AVX2 and AVX-512, H = 200 and 650)
-// for re-reading c and o from L1.
+// at the price of re-reading c and o from L1.
 //
 // SI &gates[j] (i section), BX H in bytes (section stride), R10 &gates[2H+j],
 // DI &cPrev[j], R8 &c[j], R9 &h[j], DX elements left, K1 = lanes in range;
