@@ -9,7 +9,7 @@
 // as the standalone Sigmoid and Tanh kernels (accuracy, saturation and NaN
 // behaviour are documented there). Those macros work on fixed registers (V0
 // in, V1 out, V0 and V2–V6 scratch) with their constants in V23–V31, so each
-// activation's result is moved to V16–V19 before the next one runs.
+// activation's result is moved to V16–V18 before the next one runs.
 //
 // FMUL and FSUB are WORD-encoded with the instruction in the comment
 // (checked against aarch64-linux-gnu-as). The kernels do the first n
@@ -18,7 +18,13 @@
 
 // func lstmCellForwardNEON(gates, cPrev, c, h []float32, n int)
 //
-// R0–R3 the four gate sections, R4 cPrev, R5 c, R6 h, R7 vectors left.
+// Two passes, as the amd64 kernels: the gates and c, then h = o·tanh(c) from
+// the stored o and c, so that each loop body is one short dependency chain
+// per vector and consecutive vectors can overlap out of order (on amd64 this
+// made the forward pass ~15–20% faster; not measured on arm64 hardware).
+// R0–R3 the four gate sections, R4 cPrev, R5 c, R6 h, R7 vectors left;
+// R10/R11/R12 keep o's section, the start of c and the vector count for the
+// second pass.
 TEXT ·lstmCellForwardNEON(SB), NOSPLIT, $0-104
 	MOVD gates_base+0(FP), R0
 	MOVD cPrev_base+24(FP), R4
@@ -32,9 +38,12 @@ TEXT ·lstmCellForwardNEON(SB), NOSPLIT, $0-104
 	ADD R8, R0, R1
 	ADD R8, R1, R2
 	ADD R8, R2, R3
+	MOVD R3, R10
+	MOVD R5, R11
+	MOVD R7, R12
 	VEXP_NEON_CONSTS
 
-fwdloop:
+fwdgates:
 	VLD1 (R0), [V0.S4]
 	VSIGMOID_NEON
 	VST1.P [V1.S4], 16(R0)
@@ -50,17 +59,23 @@ fwdloop:
 	VLD1 (R3), [V0.S4]
 	VSIGMOID_NEON
 	VST1.P [V1.S4], 16(R3)
-	VMOV V1.B16, V19.B16 // o
-	// c = f·cPrev + i·g; h = o·tanh(c)
+	// c = f·cPrev + i·g
 	VLD1.P 16(R4), [V20.S4]
 	WORD $0x6e32de00 // fmul v0.4s, v16.4s, v18.4s
 	VFMLA V20.S4, V17.S4, V0.S4 // v0 += v17·v20
 	VST1.P [V0.S4], 16(R5)
+	SUBS $1, R7, R7
+	BNE fwdgates
+
+	// h = o·tanh(c)
+fwdh:
+	VLD1.P 16(R11), [V0.S4]
+	VLD1.P 16(R10), [V19.S4]
 	VTANH_NEON
 	WORD $0x6e33dc21 // fmul v1.4s, v1.4s, v19.4s
 	VST1.P [V1.S4], 16(R6)
-	SUBS $1, R7, R7
-	BNE fwdloop
+	SUBS $1, R12, R12
+	BNE fwdh
 
 fwddone:
 	RET
