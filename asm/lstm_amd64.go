@@ -26,8 +26,8 @@ func lstmCellBackward(dGates, gates, cPrev, c, dh, dc []float32) {
 	}
 }
 
-// lstmCellForwardAVX512 implements lstmCellForwardGeneric with vector σ and
-// tanh (see lstm_amd64.s), 16 lanes per step, the tail under a K mask. H is
+// lstmCellForwardAVX512 implements lstmCellForwardGeneric with the vector σ and
+// tanh of vexp_amd64.h, 16 lanes per step, the tail under a K mask. H is
 // len(c); lengths are checked by LSTMCellForward.
 //
 //go:noescape

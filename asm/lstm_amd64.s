@@ -1,215 +1,21 @@
 //go:build !purego
 
 #include "textflag.h"
+#include "vexp_amd64.h"
 
 // Fused pointwise LSTM cell, forward and backward, for AVX2+FMA and AVX-512.
 //
-// The vector activations (macros below; the lead may later share them with
-// the standalone Sigmoid/Tanh kernels) are all built on one exp:
-//
-//   exp(x):  x is clamped to [−88, 88.8] (NaN-preserving: x is the operand
-//            whose NaN VMINPS/VMAXPS return), n = round(x·log2e) via the
-//            magic-number trick t = x·log2e + (1.5·2²³ + 127), so the low
-//            bits of t hold n + 127 ∈ [0, 255]; r = x − n·ln2 in two steps
-//            (Cody–Waite, ln2 = LN2HI + LN2LO); e^r = 1 + r + r²·P(r) with
-//            Cephes' degree-5 expf polynomial (|r| ≤ ln2/2, ~1 ULP); 2^n is
-//            t << 23, which is +Inf for n = 128 (so e^x overflows to +Inf
-//            for x ≳ 88.7) and 0 for n = −127 (a subnormal result flushed).
-//   σ(x)  = 1 / (1 + exp(−x)), with a true division: ≤ ~3 ULP; σ(x) → 1
-//           exactly for large x, 0 for x < −88.7 (where σ is subnormal).
-//   tanh(x): for |x| < 0.625 the Cephes odd polynomial x + x·z·Q(z), z = x²
-//           (relative accuracy near 0, tanh(x) = x for tiny x); otherwise
-//           sign(x)·(1 − 2/(exp(2|x|) + 1)), exactly ±1 for |x| ≳ 9.
-//           The sign bit of x is ORed in at the end, so tanh(−0) = −0.
-//   NaN in gives NaN out everywhere (the compare for the tanh branch is
-//   false for NaN, and the exp branch carries the NaN).
-//
-// Accuracy against the float64 functions (contract: 4 ULP): at most 2 ULP for
-// σ and 1 ULP for tanh, measured by TestLSTMActivationAccuracy and over every
-// float32 with |x| in [2^−30, 128) by TestLSTMActivationExhaustive
-// (NEUROMOD_EXHAUSTIVE=1); outside that range the results are 0, ±1, ½ or x.
-//
-// Register and constant use of each macro is given at its definition.
-
-#define L_ONE lstmk<>+0(SB) // 1.0
-#define L_TWO lstmk<>+32(SB) // 2.0
-#define L_EXPHI lstmk<>+64(SB) // 88.8
-#define L_EXPLO lstmk<>+96(SB) // -88.0
-#define L_LOG2E lstmk<>+128(SB) // 1.4426950408889634
-#define L_MAGIC lstmk<>+160(SB) // 12583039.0
-#define L_LN2HI lstmk<>+192(SB) // 0.693359375
-#define L_LN2LO lstmk<>+224(SB) // -0.00021219444
-#define L_P0 lstmk<>+256(SB) // 0.000198756915
-#define L_P1 lstmk<>+288(SB) // 0.0013981999507
-#define L_P2 lstmk<>+320(SB) // 0.0083334519073
-#define L_P3 lstmk<>+352(SB) // 0.041665795894
-#define L_P4 lstmk<>+384(SB) // 0.16666665459
-#define L_P5 lstmk<>+416(SB) // 0.50000001201
-#define L_TH lstmk<>+448(SB) // 0.625
-#define L_T0 lstmk<>+480(SB) // -0.00570498872745
-#define L_T1 lstmk<>+512(SB) // 0.0206390887954
-#define L_T2 lstmk<>+544(SB) // -0.0537397155531
-#define L_T3 lstmk<>+576(SB) // 0.133314422036
-#define L_T4 lstmk<>+608(SB) // -0.333332819422
-#define L_ABS lstmk<>+640(SB) // 0x7fffffff
-#define L_SIGN lstmk<>+672(SB) // 0x80000000
-
-DATA lstmk<>+0(SB)/8, $0x3f8000003f800000
-DATA lstmk<>+8(SB)/8, $0x3f8000003f800000
-DATA lstmk<>+16(SB)/8, $0x3f8000003f800000
-DATA lstmk<>+24(SB)/8, $0x3f8000003f800000
-DATA lstmk<>+32(SB)/8, $0x4000000040000000
-DATA lstmk<>+40(SB)/8, $0x4000000040000000
-DATA lstmk<>+48(SB)/8, $0x4000000040000000
-DATA lstmk<>+56(SB)/8, $0x4000000040000000
-DATA lstmk<>+64(SB)/8, $0x42b1999a42b1999a
-DATA lstmk<>+72(SB)/8, $0x42b1999a42b1999a
-DATA lstmk<>+80(SB)/8, $0x42b1999a42b1999a
-DATA lstmk<>+88(SB)/8, $0x42b1999a42b1999a
-DATA lstmk<>+96(SB)/8, $0xc2b00000c2b00000
-DATA lstmk<>+104(SB)/8, $0xc2b00000c2b00000
-DATA lstmk<>+112(SB)/8, $0xc2b00000c2b00000
-DATA lstmk<>+120(SB)/8, $0xc2b00000c2b00000
-DATA lstmk<>+128(SB)/8, $0x3fb8aa3b3fb8aa3b
-DATA lstmk<>+136(SB)/8, $0x3fb8aa3b3fb8aa3b
-DATA lstmk<>+144(SB)/8, $0x3fb8aa3b3fb8aa3b
-DATA lstmk<>+152(SB)/8, $0x3fb8aa3b3fb8aa3b
-DATA lstmk<>+160(SB)/8, $0x4b40007f4b40007f
-DATA lstmk<>+168(SB)/8, $0x4b40007f4b40007f
-DATA lstmk<>+176(SB)/8, $0x4b40007f4b40007f
-DATA lstmk<>+184(SB)/8, $0x4b40007f4b40007f
-DATA lstmk<>+192(SB)/8, $0x3f3180003f318000
-DATA lstmk<>+200(SB)/8, $0x3f3180003f318000
-DATA lstmk<>+208(SB)/8, $0x3f3180003f318000
-DATA lstmk<>+216(SB)/8, $0x3f3180003f318000
-DATA lstmk<>+224(SB)/8, $0xb95e8083b95e8083
-DATA lstmk<>+232(SB)/8, $0xb95e8083b95e8083
-DATA lstmk<>+240(SB)/8, $0xb95e8083b95e8083
-DATA lstmk<>+248(SB)/8, $0xb95e8083b95e8083
-DATA lstmk<>+256(SB)/8, $0x3950696739506967
-DATA lstmk<>+264(SB)/8, $0x3950696739506967
-DATA lstmk<>+272(SB)/8, $0x3950696739506967
-DATA lstmk<>+280(SB)/8, $0x3950696739506967
-DATA lstmk<>+288(SB)/8, $0x3ab743ce3ab743ce
-DATA lstmk<>+296(SB)/8, $0x3ab743ce3ab743ce
-DATA lstmk<>+304(SB)/8, $0x3ab743ce3ab743ce
-DATA lstmk<>+312(SB)/8, $0x3ab743ce3ab743ce
-DATA lstmk<>+320(SB)/8, $0x3c0889083c088908
-DATA lstmk<>+328(SB)/8, $0x3c0889083c088908
-DATA lstmk<>+336(SB)/8, $0x3c0889083c088908
-DATA lstmk<>+344(SB)/8, $0x3c0889083c088908
-DATA lstmk<>+352(SB)/8, $0x3d2aa9c13d2aa9c1
-DATA lstmk<>+360(SB)/8, $0x3d2aa9c13d2aa9c1
-DATA lstmk<>+368(SB)/8, $0x3d2aa9c13d2aa9c1
-DATA lstmk<>+376(SB)/8, $0x3d2aa9c13d2aa9c1
-DATA lstmk<>+384(SB)/8, $0x3e2aaaaa3e2aaaaa
-DATA lstmk<>+392(SB)/8, $0x3e2aaaaa3e2aaaaa
-DATA lstmk<>+400(SB)/8, $0x3e2aaaaa3e2aaaaa
-DATA lstmk<>+408(SB)/8, $0x3e2aaaaa3e2aaaaa
-DATA lstmk<>+416(SB)/8, $0x3f0000003f000000
-DATA lstmk<>+424(SB)/8, $0x3f0000003f000000
-DATA lstmk<>+432(SB)/8, $0x3f0000003f000000
-DATA lstmk<>+440(SB)/8, $0x3f0000003f000000
-DATA lstmk<>+448(SB)/8, $0x3f2000003f200000
-DATA lstmk<>+456(SB)/8, $0x3f2000003f200000
-DATA lstmk<>+464(SB)/8, $0x3f2000003f200000
-DATA lstmk<>+472(SB)/8, $0x3f2000003f200000
-DATA lstmk<>+480(SB)/8, $0xbbbaf0eabbbaf0ea
-DATA lstmk<>+488(SB)/8, $0xbbbaf0eabbbaf0ea
-DATA lstmk<>+496(SB)/8, $0xbbbaf0eabbbaf0ea
-DATA lstmk<>+504(SB)/8, $0xbbbaf0eabbbaf0ea
-DATA lstmk<>+512(SB)/8, $0x3ca9134e3ca9134e
-DATA lstmk<>+520(SB)/8, $0x3ca9134e3ca9134e
-DATA lstmk<>+528(SB)/8, $0x3ca9134e3ca9134e
-DATA lstmk<>+536(SB)/8, $0x3ca9134e3ca9134e
-DATA lstmk<>+544(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA lstmk<>+552(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA lstmk<>+560(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA lstmk<>+568(SB)/8, $0xbd5c1e2dbd5c1e2d
-DATA lstmk<>+576(SB)/8, $0x3e0883933e088393
-DATA lstmk<>+584(SB)/8, $0x3e0883933e088393
-DATA lstmk<>+592(SB)/8, $0x3e0883933e088393
-DATA lstmk<>+600(SB)/8, $0x3e0883933e088393
-DATA lstmk<>+608(SB)/8, $0xbeaaaa99beaaaa99
-DATA lstmk<>+616(SB)/8, $0xbeaaaa99beaaaa99
-DATA lstmk<>+624(SB)/8, $0xbeaaaa99beaaaa99
-DATA lstmk<>+632(SB)/8, $0xbeaaaa99beaaaa99
-DATA lstmk<>+640(SB)/8, $0x7fffffff7fffffff
-DATA lstmk<>+648(SB)/8, $0x7fffffff7fffffff
-DATA lstmk<>+656(SB)/8, $0x7fffffff7fffffff
-DATA lstmk<>+664(SB)/8, $0x7fffffff7fffffff
-DATA lstmk<>+672(SB)/8, $0x8000000080000000
-DATA lstmk<>+680(SB)/8, $0x8000000080000000
-DATA lstmk<>+688(SB)/8, $0x8000000080000000
-DATA lstmk<>+696(SB)/8, $0x8000000080000000
-GLOBL lstmk<>(SB), RODATA|NOPTR, $704
+// σ and tanh are the shared VSIGMOID512/VTANH512 and VSIGMOID256/VTANH256 of
+// vexp_amd64.h, the same code as the standalone Sigmoid and Tanh kernels
+// (accuracy, saturation and NaN behaviour are documented there). AVX2 and
+// AVX-512 run the same operations in the same order (VSCALEFPS and the two
+// exponent-bit multiplies of VEXP256 both round once), so the two levels give
+// bit-identical results, which TestLSTMCellVectorLevelsAgree checks.
 
 // ---------------------------------------------------------------- AVX-512
 //
-// AVX-512 kernels keep the hot constants in Z16–Z31 (loaded once by
-// LOADCONST512) and broadcast the tanh polynomial from memory.
-//
-//   Z31 1      Z30 EXPHI  Z29 EXPLO  Z28 log2e  Z27 magic  Z26 ln2hi
-//   Z25 ln2lo  Z24 P0     Z23 P1     Z22 P2     Z21 P3     Z20 P4
-//   Z19 P5     Z18 2      Z17 abs mask          Z16 tanh threshold 0.625
-
-#define LOADCONST512 \
-	VBROADCASTSS L_ONE, Z31; VBROADCASTSS L_EXPHI, Z30; VBROADCASTSS L_EXPLO, Z29 \
-	; VBROADCASTSS L_LOG2E, Z28; VBROADCASTSS L_MAGIC, Z27; VBROADCASTSS L_LN2HI, Z26 \
-	; VBROADCASTSS L_LN2LO, Z25; VBROADCASTSS L_P0, Z24; VBROADCASTSS L_P1, Z23 \
-	; VBROADCASTSS L_P2, Z22; VBROADCASTSS L_P3, Z21; VBROADCASTSS L_P4, Z20 \
-	; VBROADCASTSS L_P5, Z19; VBROADCASTSS L_TWO, Z18; VBROADCASTSS L_ABS, Z17 \
-	; VBROADCASTSS L_TH, Z16
-
-// EXP512(x, n, t): x = e^x. Clobbers n, t.
-#define EXP512(x, n, t) \
-	VMINPS       x, Z30, x \
-	; VMAXPS       x, Z29, x \
-	; VMOVAPS      Z27, t \
-	; VFMADD231PS  Z28, x, t \
-	; VSUBPS       Z27, t, n \
-	; VFNMADD231PS Z26, n, x \
-	; VFNMADD231PS Z25, n, x \
-	; VPSLLD       $23, t, t \
-	; VMOVAPS      Z24, n \
-	; VFMADD213PS  Z23, x, n \
-	; VFMADD213PS  Z22, x, n \
-	; VFMADD213PS  Z21, x, n \
-	; VFMADD213PS  Z20, x, n \
-	; VFMADD213PS  Z19, x, n \
-	; VMULPS       x, n, n \
-	; VFMADD213PS  x, x, n \
-	; VADDPS       Z31, n, n \
-	; VMULPS       t, n, x
-
-// SIGMOID512(x, n, t): x = σ(x) = 1/(1 + e^−x). Clobbers n, t.
-#define SIGMOID512(x, n, t) \
-	VPXORD.BCST L_SIGN, x, x \
-	; EXP512(x, n, t) \
-	; VADDPS      Z31, x, x \
-	; VDIVPS      x, Z31, x
-
-// TANH512(x, y, n, t, s, k): y = tanh(x), x unchanged. Clobbers n, t, s and
-// the mask register k.
-#define TANH512(x, y, n, t, s, k) \
-	VPANDD      Z17, x, y \
-	; VPXORD      y, x, s \
-	; VCMPPS      $1, Z16, y, k \
-	; VADDPS      y, y, y \
-	; EXP512(y, n, t) \
-	; VADDPS      Z31, y, y \
-	; VDIVPS      y, Z18, y \
-	; VSUBPS      y, Z31, y \
-	; VMULPS      x, x, n \
-	; VBROADCASTSS L_T0, t \
-	; VFMADD213PS.BCST L_T1, n, t \
-	; VFMADD213PS.BCST L_T2, n, t \
-	; VFMADD213PS.BCST L_T3, n, t \
-	; VFMADD213PS.BCST L_T4, n, t \
-	; VMULPS      n, t, t \
-	; VFMADD213PS x, x, t \
-	; VMOVAPS     t, k, y \
-	; VPORD       s, y, y
+// The kernels keep the exp constants in Z20–Z31 (VEXP512_CONSTS) and work
+// in Z0–Z13 and K1–K3.
 
 // TAILMASK512 sets K1 to the first min(DX, 16) lanes.
 #define TAILMASK512 \
@@ -222,8 +28,15 @@ GLOBL lstmk<>(SB), RODATA|NOPTR, $704
 
 // func lstmCellForwardAVX512(gates, cPrev, c, h []float32)
 //
+// Two passes: the gates and c, then h = o·tanh(c) from the stored o and c.
+// Fused into one loop, each block is one long dependency chain (four
+// activations, c, then tanh(c)) and fewer blocks overlap out of order; split,
+// the forward pass is ~15–20% faster (AVX2 and AVX-512, H = 200 and 650)
+// at the price of re-reading c and o from L1.
+//
 // SI &gates[j] (i section), BX H in bytes (section stride), R10 &gates[2H+j],
-// DI &cPrev[j], R8 &c[j], R9 &h[j], DX elements left. K1 = lanes in range.
+// DI &cPrev[j], R8 &c[j], R9 &h[j], DX elements left, K1 = lanes in range;
+// R13/AX/CX keep the starts of gates and c and the length for the second pass.
 TEXT ·lstmCellForwardAVX512(SB), NOSPLIT, $0-96
 	MOVQ gates_base+0(FP), SI
 	MOVQ cPrev_base+24(FP), DI
@@ -234,39 +47,56 @@ TEXT ·lstmCellForwardAVX512(SB), NOSPLIT, $0-96
 	JZ   fwd512done
 	MOVQ DX, BX
 	SHLQ $2, BX
-	LOADCONST512
+	MOVQ SI, R13
+	MOVQ R8, AX
+	MOVQ DX, CX
+	VEXP512_CONSTS
 
-fwd512loop:
+fwd512gates:
 	TAILMASK512
 	LEAQ      (SI)(BX*2), R10
 	VMOVUPS.Z (SI), K1, Z0
 	VMOVUPS.Z (SI)(BX*1), K1, Z1
 	VMOVUPS.Z (R10), K1, Z2
 	VMOVUPS.Z (R10)(BX*1), K1, Z3
-	SIGMOID512(Z0, Z4, Z5)
-	SIGMOID512(Z1, Z6, Z7)
-	TANH512(Z2, Z8, Z9, Z10, Z11, K2)
-	SIGMOID512(Z3, Z12, Z13)
-	VMOVUPS   Z0, K1, (SI)
-	VMOVUPS   Z1, K1, (SI)(BX*1)
-	VMOVUPS   Z8, K1, (R10)
-	VMOVUPS   Z3, K1, (R10)(BX*1)
+	VSIGMOID512(Z0, Z4, Z8)             // i
+	VSIGMOID512(Z1, Z5, Z9)             // f
+	VTANH512(Z2, Z6, Z7, Z12, Z10, K2)  // g
+	VSIGMOID512(Z3, Z13, Z11)           // o
+	VMOVUPS   Z8, K1, (SI)
+	VMOVUPS   Z9, K1, (SI)(BX*1)
+	VMOVUPS   Z10, K1, (R10)
+	VMOVUPS   Z11, K1, (R10)(BX*1)
 
-	// c = f·cPrev + i·g; h = o·tanh(c)
+	// c = f·cPrev + i·g
 	VMOVUPS.Z   (DI), K1, Z4
-	VMULPS      Z8, Z0, Z5
-	VFMADD231PS Z4, Z1, Z5
+	VMULPS      Z10, Z8, Z5
+	VFMADD231PS Z4, Z9, Z5
 	VMOVUPS     Z5, K1, (R8)
-	TANH512(Z5, Z6, Z7, Z9, Z10, K3)
-	VMULPS      Z6, Z3, Z6
-	VMOVUPS     Z6, K1, (R9)
 
 	ADDQ $64, SI
 	ADDQ $64, DI
 	ADDQ $64, R8
+	SUBQ $16, DX
+	JGT  fwd512gates
+
+	// h = o·tanh(c); R10 = &gates[3H]
+	LEAQ (R13)(BX*2), R10
+	ADDQ BX, R10
+	MOVQ CX, DX
+
+fwd512h:
+	TAILMASK512
+	VMOVUPS.Z (AX), K1, Z0
+	VMOVUPS.Z (R10), K1, Z1
+	VTANH512(Z0, Z2, Z3, Z4, Z5, K3)
+	VMULPS    Z5, Z1, Z5
+	VMOVUPS   Z5, K1, (R9)
+	ADDQ $64, AX
+	ADDQ $64, R10
 	ADDQ $64, R9
 	SUBQ $16, DX
-	JGT  fwd512loop
+	JGT  fwd512h
 
 fwd512done:
 	VZEROUPPER
@@ -289,7 +119,7 @@ TEXT ·lstmCellBackwardAVX512(SB), NOSPLIT, $0-144
 	JZ   bwd512done
 	MOVQ DX, BX
 	SHLQ $2, BX
-	LOADCONST512
+	VEXP512_CONSTS
 
 bwd512loop:
 	TAILMASK512
@@ -303,37 +133,37 @@ bwd512loop:
 	VMOVUPS.Z (R8), K1, Z5         // c
 	VMOVUPS.Z (R9), K1, Z6         // dh
 	VMOVUPS.Z (CX), K1, Z7        // dc
-	TANH512(Z5, Z8, Z9, Z10, Z11, K2) // tc
+	VTANH512(Z5, Z9, Z10, Z11, Z8, K2) // tc
 
 	// dct = dc + dh·o·(1 − tc²)
-	VMOVAPS      Z31, Z9
+	VMOVAPS      Z20, Z9
 	VFNMADD231PS Z8, Z8, Z9
 	VMULPS       Z3, Z6, Z10
 	VFMADD231PS  Z9, Z10, Z7
 
 	// di = dct·g·i·(1 − i)
-	VSUBPS  Z0, Z31, Z11
+	VSUBPS  Z0, Z20, Z11
 	VMULPS  Z2, Z7, Z12
 	VMULPS  Z0, Z12, Z12
 	VMULPS  Z11, Z12, Z12
 	VMOVUPS Z12, K1, (R13)
 
 	// df = dct·cPrev·f·(1 − f)
-	VSUBPS  Z1, Z31, Z11
+	VSUBPS  Z1, Z20, Z11
 	VMULPS  Z4, Z7, Z12
 	VMULPS  Z1, Z12, Z12
 	VMULPS  Z11, Z12, Z12
 	VMOVUPS Z12, K1, (R13)(BX*1)
 
 	// dg = dct·i·(1 − g²)
-	VMOVAPS      Z31, Z11
+	VMOVAPS      Z20, Z11
 	VFNMADD231PS Z2, Z2, Z11
 	VMULPS       Z0, Z7, Z12
 	VMULPS       Z11, Z12, Z12
 	VMOVUPS      Z12, K1, (AX)
 
 	// do = dh·tc·o·(1 − o)
-	VSUBPS  Z3, Z31, Z11
+	VSUBPS  Z3, Z20, Z11
 	VMULPS  Z8, Z6, Z12
 	VMULPS  Z3, Z12, Z12
 	VMULPS  Z11, Z12, Z12
@@ -358,69 +188,17 @@ bwd512done:
 
 // ---------------------------------------------------------------- AVX2
 //
-// The same algorithms on 8 lanes, with every constant a 32-byte memory
-// operand (16 YMM registers leave no room to hold them). The kernels do the
+// The same code on 8 lanes; the VEXP256 family reads its constants from
+// memory (16 YMM registers leave no room to hold them). The kernels do the
 // first n elements, n a multiple of 8; lstm_amd64.go runs the tail through
 // the same code on zero-padded copies.
 
-// EXP256(x, n, t): x = e^x. Clobbers n, t.
-#define EXP256(x, n, t) \
-	VMOVUPS      L_EXPHI, t \
-	; VMINPS       x, t, x \
-	; VMOVUPS      L_EXPLO, t \
-	; VMAXPS       x, t, x \
-	; VMOVUPS      L_MAGIC, t \
-	; VFMADD231PS  L_LOG2E, x, t \
-	; VSUBPS       L_MAGIC, t, n \
-	; VFNMADD231PS L_LN2HI, n, x \
-	; VFNMADD231PS L_LN2LO, n, x \
-	; VPSLLD       $23, t, t \
-	; VMOVUPS      L_P0, n \
-	; VFMADD213PS  L_P1, x, n \
-	; VFMADD213PS  L_P2, x, n \
-	; VFMADD213PS  L_P3, x, n \
-	; VFMADD213PS  L_P4, x, n \
-	; VFMADD213PS  L_P5, x, n \
-	; VMULPS       x, n, n \
-	; VFMADD213PS  x, x, n \
-	; VADDPS       L_ONE, n, n \
-	; VMULPS       t, n, x
-
-// SIGMOID256(x, n, t): x = σ(x). Clobbers n, t.
-#define SIGMOID256(x, n, t) \
-	VXORPS  L_SIGN, x, x \
-	; EXP256(x, n, t) \
-	; VADDPS  L_ONE, x, x \
-	; VMOVUPS L_ONE, n \
-	; VDIVPS  x, n, x
-
-// TANH256(x, y, n, t, s, m): y = tanh(x), x unchanged. Clobbers n, t, s, m.
-#define TANH256(x, y, n, t, s, m) \
-	VANDPS      L_ABS, x, y \
-	; VXORPS      y, x, s \
-	; VCMPPS      $1, L_TH, y, m \
-	; VADDPS      y, y, y \
-	; EXP256(y, n, t) \
-	; VADDPS      L_ONE, y, y \
-	; VMOVUPS     L_TWO, n \
-	; VDIVPS      y, n, y \
-	; VMOVUPS     L_ONE, n \
-	; VSUBPS      y, n, y \
-	; VMULPS      x, x, n \
-	; VMOVUPS     L_T0, t \
-	; VFMADD213PS L_T1, n, t \
-	; VFMADD213PS L_T2, n, t \
-	; VFMADD213PS L_T3, n, t \
-	; VFMADD213PS L_T4, n, t \
-	; VMULPS      n, t, t \
-	; VFMADD213PS x, x, t \
-	; VBLENDVPS   m, t, y, y \
-	; VORPS       s, y, y
-
 // func lstmCellForwardAVX2(gates, cPrev, c, h []float32, n int)
 //
-// As lstmCellForwardAVX512 for the first n (a multiple of 8) of the
-// H = len(c) elements; registers as there.
+// As lstmCellForwardAVX512 (two passes) for the first n (a multiple of 8)
+// of the H = len(c) elements. SI, BX, R10, DI, R8 and R9 as there, DX blocks
+// left; R11/R12 keep the starts of gates and c for the second pass, CX the
+// block count.
 TEXT ·lstmCellForwardAVX2(SB), NOSPLIT, $0-104
 	MOVQ gates_base+0(FP), SI
 	MOVQ cPrev_base+24(FP), DI
@@ -431,36 +209,50 @@ TEXT ·lstmCellForwardAVX2(SB), NOSPLIT, $0-104
 	SHLQ $2, BX
 	SHRQ $3, DX
 	JZ   fwd2done
+	MOVQ SI, R11
+	MOVQ R8, R12
+	MOVQ DX, CX
 
-fwd2loop:
+fwd2gates:
 	LEAQ    (SI)(BX*2), R10
 	VMOVUPS (SI), Y0
 	VMOVUPS (SI)(BX*1), Y1
 	VMOVUPS (R10), Y2
 	VMOVUPS (R10)(BX*1), Y3
-	SIGMOID256(Y0, Y4, Y5)
-	SIGMOID256(Y1, Y6, Y7)
-	TANH256(Y2, Y8, Y9, Y10, Y11, Y12)
-	SIGMOID256(Y3, Y13, Y14)
-	VMOVUPS Y0, (SI)
-	VMOVUPS Y1, (SI)(BX*1)
-	VMOVUPS Y8, (R10)
-	VMOVUPS Y3, (R10)(BX*1)
+	VSIGMOID256(Y0, Y8, Y9, Y4)             // i
+	VSIGMOID256(Y1, Y10, Y11, Y5)           // f
+	VTANH256(Y2, Y8, Y9, Y12, Y13, Y6)      // g
+	VSIGMOID256(Y3, Y10, Y11, Y7)           // o
+	VMOVUPS Y4, (SI)
+	VMOVUPS Y5, (SI)(BX*1)
+	VMOVUPS Y6, (R10)
+	VMOVUPS Y7, (R10)(BX*1)
 
-	// c = f·cPrev + i·g; h = o·tanh(c)
-	VMULPS      Y8, Y0, Y5
-	VFMADD231PS (DI), Y1, Y5
-	VMOVUPS     Y5, (R8)
-	TANH256(Y5, Y6, Y7, Y9, Y10, Y11)
-	VMULPS      Y6, Y3, Y6
-	VMOVUPS     Y6, (R9)
+	// c = f·cPrev + i·g
+	VMULPS      Y6, Y4, Y0
+	VFMADD231PS (DI), Y5, Y0
+	VMOVUPS     Y0, (R8)
 
 	ADDQ $32, SI
 	ADDQ $32, DI
 	ADDQ $32, R8
-	ADDQ $32, R9
 	DECQ DX
-	JNZ  fwd2loop
+	JNZ  fwd2gates
+
+	// h = o·tanh(c); R10 = &gates[3H]
+	LEAQ (R11)(BX*2), R10
+	ADDQ BX, R10
+
+fwd2h:
+	VMOVUPS (R12), Y0
+	VTANH256(Y0, Y1, Y2, Y3, Y4, Y5)
+	VMULPS  (R10), Y5, Y5
+	VMOVUPS Y5, (R9)
+	ADDQ $32, R12
+	ADDQ $32, R10
+	ADDQ $32, R9
+	DECQ CX
+	JNZ  fwd2h
 
 fwd2done:
 	VZEROUPPER
@@ -492,8 +284,8 @@ bwd2loop:
 	VMOVUPS (R8), Y5        // c
 	VMOVUPS (R9), Y6        // dh
 	VMOVUPS (CX), Y7       // dc
-	TANH256(Y5, Y8, Y9, Y10, Y11, Y12) // tc
-	VMOVUPS L_ONE, Y15
+	VTANH256(Y5, Y9, Y10, Y11, Y12, Y8) // tc
+	VMOVUPS VX_ONE, Y15
 
 	// dct = dc + dh·o·(1 − tc²)
 	VMOVAPS      Y15, Y9

@@ -75,8 +75,8 @@ func lstmCellBackwardNEONTail(dGates, gates, cPrev, c, dh, dc []float32) {
 	copy(dc[n4:n], tdc[:r])
 }
 
-// lstmCellForwardNEON implements lstmCellForwardGeneric with vector σ and
-// tanh (see lstm_arm64.s) for the first n elements (n a multiple of 4) of
+// lstmCellForwardNEON implements lstmCellForwardGeneric with the vector σ and
+// tanh of vexp_arm64.h for the first n elements (n a multiple of 4) of
 // each gate section; H = len(c) is the section stride.
 //
 //go:noescape
