@@ -486,8 +486,13 @@ func (j *job) computeSmall(w int) {
 				j0 := s * kn.nr
 				nr := min(kn.nr, j.n-j0)
 				bp, rsb := ws.bpack[(s-sb)*kk*kn.nr:], kn.nr
-				if directB {
+				switch {
+				case directB && (nr == kn.nr || kn.edgeN):
 					bp, rsb = j.b[pc*j.ldb+j0:], j.ldb
+				case directB:
+					// A last strip narrower than the kernel can load.
+					packB(kn.copyRows, kn.transpose, ws.bpack[:kk*kn.nr], false, j.b, j.ldb, pc, kk, j0, nr, kn.nr)
+					bp = ws.bpack
 				}
 				for t := 0; t < tiles; t++ {
 					var i0, mr int
