@@ -30,8 +30,9 @@ type kernel struct {
 	edgeM   bool // handles mr < kernel.mr itself
 	edgeN   bool // handles nr < kernel.nr itself; else edge tiles go through a scratch tile
 
-	// pf is a byte offset from B that the kernel prefetches along with B,
-	// row by row (kernels without prefetching ignore it).
+	// run computes one tile (the contract above); pf is a byte offset from
+	// B whose lines the kernel prefetches along with each row of B (kernels
+	// without prefetching ignore it).
 	run func(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int)
 
 	// copyRows packs the other cases: dst[r*ldd+j] = src[r*lds+j] for
@@ -47,8 +48,9 @@ type kernel struct {
 // while it streams B in.
 const pfAhead = 32
 
-// smallBlock is how many nr-wide strips of B the skinny path packs at a
-// time: 16×32 columns × kc 256 is 512 KiB at AVX-512, half of L2.
+// smallBlock is how many nr-wide strips of B the skinny path packs at a time
+// when it cannot read B in place (Bᵀ, or kernels without directB): 16 strips
+// × kc 256 is 256 KiB at AVX2's 16 columns, 512 KiB at 32, within L2.
 const smallBlock = 16
 
 // smallN is the column count up to which Sgemm computes Cᵀ on the skinny
@@ -484,8 +486,13 @@ func (j *job) computeSmall(w int) {
 				j0 := s * kn.nr
 				nr := min(kn.nr, j.n-j0)
 				bp, rsb := ws.bpack[(s-sb)*kk*kn.nr:], kn.nr
-				if directB {
+				switch {
+				case directB && (nr == kn.nr || kn.edgeN):
 					bp, rsb = j.b[pc*j.ldb+j0:], j.ldb
+				case directB:
+					// A last strip narrower than the kernel can load.
+					packB(kn.copyRows, kn.transpose, ws.bpack[:kk*kn.nr], false, j.b, j.ldb, pc, kk, j0, nr, kn.nr)
+					bp = ws.bpack
 				}
 				for t := 0; t < tiles; t++ {
 					var i0, mr int

@@ -36,6 +36,9 @@ import "fmt"
 //		}
 //	}
 //
+// As in BLAS, alpha = 0 or k = 0 only scales C by beta: A and B are then not
+// read.
+//
 // Inconsistent sizes are a programming error: Sgemm panics with a message
 // that names the argument, as BLAS does.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

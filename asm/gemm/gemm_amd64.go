@@ -12,11 +12,11 @@ import "github.com/neuromod-go/neuromod/internal/cpu"
 //go:noescape
 func kernAVX512(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, m1, m2 uint64, pf int)
 
-// kernAVX2 computes an mr×16 tile (mr = 1…6) with 12 YMM accumulators from a
-// packed B micro-panel (row stride 16). It implements kernelGeneric.
+// kernAVX2 computes a full mr×16 tile (mr = 1…6) with 12 YMM accumulators,
+// prefetching pf bytes beyond each row of B. It implements kernelGeneric.
 //
 //go:noescape
-func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, c *float32, ldc int, alpha, beta float32)
+func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, pf int)
 
 // avx512Kernel: 14×32 tiles. Big path: a 14×512 micro-panel of A (28 KiB)
 // and the 32-wide micro-panel of B (64 KiB, streamed from L2 at 9 bytes a
@@ -30,10 +30,11 @@ var avx512Kernel = kernel{
 	run: runAVX512, transpose: transposeAVXGo, copyRows: copyRowsAVX512Go,
 }
 
-// avx2Kernel: 6×16 tiles, B always packed.
+// avx2Kernel: 6×16 tiles; B read in place on the skinny path except for a
+// last, narrower strip, which is packed with zero padding.
 var avx2Kernel = kernel{
 	name: "avx2", mr: 6, nr: 16, kc: 256, kcs: 256, mc: 6 * 64, nc: 4096,
-	directA: true, directB: false, packA: true, edgeM: true, edgeN: false,
+	directA: true, directB: true, packA: true, edgeM: true, edgeN: false,
 	run: runAVX2, transpose: transposeAVXGo, copyRows: copyRowsGeneric,
 }
 
@@ -101,9 +102,9 @@ func runAVX512(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c
 }
 
 func runAVX2(mr, nr, k int, a []float32, rsa, csa int, b []float32, rsb int, c []float32, ldc int, alpha, beta float32, pf int) {
-	checkTile(mr, 16, k, a, rsa, csa, b, 16, c, ldc)
-	if nr != 16 || rsb != 16 {
-		panic("gemm: internal error: AVX2 kernel needs a full packed tile")
+	checkTile(mr, 16, k, a, rsa, csa, b, rsb, c, ldc)
+	if nr != 16 {
+		panic("gemm: internal error: AVX2 kernel needs a full tile")
 	}
-	kernAVX2(mr, k, &a[0], rsa, csa, &b[0], &c[0], ldc, alpha, beta)
+	kernAVX2(mr, k, &a[0], rsa, csa, &b[0], rsb, &c[0], ldc, alpha, beta, pf)
 }

@@ -3165,13 +3165,14 @@ avx512_beta0_1:
 	VZEROUPPER
 	RET
 
-// func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, c *float32, ldc int, alpha, beta float32)
+// func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, pf int)
 //
-// C[i][j] = alpha·Σp A[i*rsa+p*csa]·B[p*16+j] + beta·C[i*ldc+j] for i < mr
-// (1..6) and j < 16: B is a packed micro-panel, C a full tile (the driver
-// sends narrower tiles through a scratch tile). beta = ±0 does not read C.
-// See kernelGeneric.
-TEXT ·kernAVX2(SB), NOSPLIT, $0-72
+// C[i][j] = alpha·Σp A[i*rsa+p*csa]·B[p*rsb+j] + beta·C[i*ldc+j] for i < mr
+// (1..6) and j < 16: a full tile (the driver sends narrower ones through a
+// scratch tile, from zero-padded packed B). Along with each row of B it
+// prefetches the line(s) pf bytes further. beta = ±0 does not read C. See
+// kernelGeneric.
+TEXT ·kernAVX2(SB), NOSPLIT, $0-88
 	MOVQ a+16(FP), AX
 	MOVQ rsa+24(FP), BX
 	SHLQ $2, BX
@@ -3179,6 +3180,9 @@ TEXT ·kernAVX2(SB), NOSPLIT, $0-72
 	MOVQ csa+32(FP), DX
 	SHLQ $2, DX
 	MOVQ b+40(FP), SI
+	MOVQ rsb+48(FP), DI
+	SHLQ $2, DI
+	MOVQ pf+80(FP), R12
 	MOVQ k+8(FP), R10
 	MOVQ mr+0(FP), R11
 	CMPQ R11, $6
@@ -3213,7 +3217,9 @@ avx2_mr6:
 avx2_loop6:
 	VMOVUPS (SI), Y12
 	VMOVUPS 32(SI), Y13
-	ADDQ $64, SI
+	PREFETCHT0 (SI)(R12*1)
+	PREFETCHT0 63(SI)(R12*1)
+	ADDQ DI, SI
 	VBROADCASTSS (AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -3237,16 +3243,16 @@ avx2_loop6:
 	DECQ R10
 	JNZ avx2_loop6
 avx2_store6:
-	MOVQ c+48(FP), AX
-	MOVQ ldc+56(FP), BX
+	MOVQ c+56(FP), AX
+	MOVQ ldc+64(FP), BX
 	SHLQ $2, BX
 	LEAQ (BX)(BX*2), CX
 	LEAQ (AX)(CX*1), R8
-	VBROADCASTSS alpha+64(FP), Y14
-	MOVL beta+68(FP), R11
+	VBROADCASTSS alpha+72(FP), Y14
+	MOVL beta+76(FP), R11
 	ANDL $0x7fffffff, R11
 	JEQ avx2_beta0_6
-	VBROADCASTSS beta+68(FP), Y15
+	VBROADCASTSS beta+76(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (AX), Y15, Y0
 	VMOVUPS Y0, (AX)
@@ -3329,7 +3335,9 @@ avx2_mr5:
 avx2_loop5:
 	VMOVUPS (SI), Y12
 	VMOVUPS 32(SI), Y13
-	ADDQ $64, SI
+	PREFETCHT0 (SI)(R12*1)
+	PREFETCHT0 63(SI)(R12*1)
+	ADDQ DI, SI
 	VBROADCASTSS (AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -3350,16 +3358,16 @@ avx2_loop5:
 	DECQ R10
 	JNZ avx2_loop5
 avx2_store5:
-	MOVQ c+48(FP), AX
-	MOVQ ldc+56(FP), BX
+	MOVQ c+56(FP), AX
+	MOVQ ldc+64(FP), BX
 	SHLQ $2, BX
 	LEAQ (BX)(BX*2), CX
 	LEAQ (AX)(CX*1), R8
-	VBROADCASTSS alpha+64(FP), Y14
-	MOVL beta+68(FP), R11
+	VBROADCASTSS alpha+72(FP), Y14
+	MOVL beta+76(FP), R11
 	ANDL $0x7fffffff, R11
 	JEQ avx2_beta0_5
-	VBROADCASTSS beta+68(FP), Y15
+	VBROADCASTSS beta+76(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (AX), Y15, Y0
 	VMOVUPS Y0, (AX)
@@ -3430,7 +3438,9 @@ avx2_mr4:
 avx2_loop4:
 	VMOVUPS (SI), Y12
 	VMOVUPS 32(SI), Y13
-	ADDQ $64, SI
+	PREFETCHT0 (SI)(R12*1)
+	PREFETCHT0 63(SI)(R12*1)
+	ADDQ DI, SI
 	VBROADCASTSS (AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -3448,16 +3458,16 @@ avx2_loop4:
 	DECQ R10
 	JNZ avx2_loop4
 avx2_store4:
-	MOVQ c+48(FP), AX
-	MOVQ ldc+56(FP), BX
+	MOVQ c+56(FP), AX
+	MOVQ ldc+64(FP), BX
 	SHLQ $2, BX
 	LEAQ (BX)(BX*2), CX
 	LEAQ (AX)(CX*1), R8
-	VBROADCASTSS alpha+64(FP), Y14
-	MOVL beta+68(FP), R11
+	VBROADCASTSS alpha+72(FP), Y14
+	MOVL beta+76(FP), R11
 	ANDL $0x7fffffff, R11
 	JEQ avx2_beta0_4
-	VBROADCASTSS beta+68(FP), Y15
+	VBROADCASTSS beta+76(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (AX), Y15, Y0
 	VMOVUPS Y0, (AX)
@@ -3515,7 +3525,9 @@ avx2_mr3:
 avx2_loop3:
 	VMOVUPS (SI), Y12
 	VMOVUPS 32(SI), Y13
-	ADDQ $64, SI
+	PREFETCHT0 (SI)(R12*1)
+	PREFETCHT0 63(SI)(R12*1)
+	ADDQ DI, SI
 	VBROADCASTSS (AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -3529,15 +3541,15 @@ avx2_loop3:
 	DECQ R10
 	JNZ avx2_loop3
 avx2_store3:
-	MOVQ c+48(FP), AX
-	MOVQ ldc+56(FP), BX
+	MOVQ c+56(FP), AX
+	MOVQ ldc+64(FP), BX
 	SHLQ $2, BX
 	LEAQ (BX)(BX*2), CX
-	VBROADCASTSS alpha+64(FP), Y14
-	MOVL beta+68(FP), R11
+	VBROADCASTSS alpha+72(FP), Y14
+	MOVL beta+76(FP), R11
 	ANDL $0x7fffffff, R11
 	JEQ avx2_beta0_3
-	VBROADCASTSS beta+68(FP), Y15
+	VBROADCASTSS beta+76(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (AX), Y15, Y0
 	VMOVUPS Y0, (AX)
@@ -3583,7 +3595,9 @@ avx2_mr2:
 avx2_loop2:
 	VMOVUPS (SI), Y12
 	VMOVUPS 32(SI), Y13
-	ADDQ $64, SI
+	PREFETCHT0 (SI)(R12*1)
+	PREFETCHT0 63(SI)(R12*1)
+	ADDQ DI, SI
 	VBROADCASTSS (AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -3594,15 +3608,15 @@ avx2_loop2:
 	DECQ R10
 	JNZ avx2_loop2
 avx2_store2:
-	MOVQ c+48(FP), AX
-	MOVQ ldc+56(FP), BX
+	MOVQ c+56(FP), AX
+	MOVQ ldc+64(FP), BX
 	SHLQ $2, BX
 	LEAQ (BX)(BX*2), CX
-	VBROADCASTSS alpha+64(FP), Y14
-	MOVL beta+68(FP), R11
+	VBROADCASTSS alpha+72(FP), Y14
+	MOVL beta+76(FP), R11
 	ANDL $0x7fffffff, R11
 	JEQ avx2_beta0_2
-	VBROADCASTSS beta+68(FP), Y15
+	VBROADCASTSS beta+76(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (AX), Y15, Y0
 	VMOVUPS Y0, (AX)
@@ -3636,7 +3650,9 @@ avx2_mr1:
 avx2_loop1:
 	VMOVUPS (SI), Y12
 	VMOVUPS 32(SI), Y13
-	ADDQ $64, SI
+	PREFETCHT0 (SI)(R12*1)
+	PREFETCHT0 63(SI)(R12*1)
+	ADDQ DI, SI
 	VBROADCASTSS (AX), Y14
 	VFMADD231PS Y12, Y14, Y0
 	VFMADD231PS Y13, Y14, Y1
@@ -3644,15 +3660,15 @@ avx2_loop1:
 	DECQ R10
 	JNZ avx2_loop1
 avx2_store1:
-	MOVQ c+48(FP), AX
-	MOVQ ldc+56(FP), BX
+	MOVQ c+56(FP), AX
+	MOVQ ldc+64(FP), BX
 	SHLQ $2, BX
 	LEAQ (BX)(BX*2), CX
-	VBROADCASTSS alpha+64(FP), Y14
-	MOVL beta+68(FP), R11
+	VBROADCASTSS alpha+72(FP), Y14
+	MOVL beta+76(FP), R11
 	ANDL $0x7fffffff, R11
 	JEQ avx2_beta0_1
-	VBROADCASTSS beta+68(FP), Y15
+	VBROADCASTSS beta+76(FP), Y15
 	VMULPS Y14, Y0, Y0
 	VFMADD231PS (AX), Y15, Y0
 	VMOVUPS Y0, (AX)

@@ -191,13 +191,14 @@ avx512_prefetchc:
 
 	// ---------------- AVX2+FMA: up to 6 rows × 16 columns ----------------
 	g.WriteString(`
-// func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, c *float32, ldc int, alpha, beta float32)
+// func kernAVX2(mr, k int, a *float32, rsa, csa int, b *float32, rsb int, c *float32, ldc int, alpha, beta float32, pf int)
 //
-// C[i][j] = alpha·Σp A[i*rsa+p*csa]·B[p*16+j] + beta·C[i*ldc+j] for i < mr
-// (1..6) and j < 16: B is a packed micro-panel, C a full tile (the driver
-// sends narrower tiles through a scratch tile). beta = ±0 does not read C.
-// See kernelGeneric.
-TEXT ·kernAVX2(SB), NOSPLIT, $0-72
+// C[i][j] = alpha·Σp A[i*rsa+p*csa]·B[p*rsb+j] + beta·C[i*ldc+j] for i < mr
+// (1..6) and j < 16: a full tile (the driver sends narrower ones through a
+// scratch tile, from zero-padded packed B). Along with each row of B it
+// prefetches the line(s) pf bytes further. beta = ±0 does not read C. See
+// kernelGeneric.
+TEXT ·kernAVX2(SB), NOSPLIT, $0-88
 	MOVQ a+16(FP), AX
 	MOVQ rsa+24(FP), BX
 	SHLQ $2, BX
@@ -205,6 +206,9 @@ TEXT ·kernAVX2(SB), NOSPLIT, $0-72
 	MOVQ csa+32(FP), DX
 	SHLQ $2, DX
 	MOVQ b+40(FP), SI
+	MOVQ rsb+48(FP), DI
+	SHLQ $2, DI
+	MOVQ pf+80(FP), R12
 	MOVQ k+8(FP), R10
 	MOVQ mr+0(FP), R11
 `)
@@ -224,7 +228,9 @@ TEXT ·kernAVX2(SB), NOSPLIT, $0-72
 		g.label(fmt.Sprintf("avx2_loop%d", mr))
 		g.p("VMOVUPS (SI), Y12")
 		g.p("VMOVUPS 32(SI), Y13")
-		g.p("ADDQ $64, SI")
+		g.p("PREFETCHT0 (SI)(R12*1)")
+		g.p("PREFETCHT0 63(SI)(R12*1)")
+		g.p("ADDQ DI, SI")
 		for i := 0; i < mr; i++ {
 			t := 14 + i%2
 			g.p("VBROADCASTSS %s, Y%d", rowAddr(i, 0), t)
@@ -238,16 +244,16 @@ TEXT ·kernAVX2(SB), NOSPLIT, $0-72
 		g.p("DECQ R10")
 		g.p("JNZ avx2_loop%d", mr)
 		g.label(fmt.Sprintf("avx2_store%d", mr))
-		g.p("MOVQ c+48(FP), AX")
-		g.p("MOVQ ldc+56(FP), BX")
+		g.p("MOVQ c+56(FP), AX")
+		g.p("MOVQ ldc+64(FP), BX")
 		g.p("SHLQ $2, BX")
 		g.p("LEAQ (BX)(BX*2), CX")
 		g.bases(mr)
-		g.p("VBROADCASTSS alpha+64(FP), Y14")
-		g.p("MOVL beta+68(FP), R11")
+		g.p("VBROADCASTSS alpha+72(FP), Y14")
+		g.p("MOVL beta+76(FP), R11")
 		g.p("ANDL $0x7fffffff, R11")
 		g.p("JEQ avx2_beta0_%d", mr)
-		g.p("VBROADCASTSS beta+68(FP), Y15")
+		g.p("VBROADCASTSS beta+76(FP), Y15")
 		for i := 0; i < mr; i++ {
 			for h := 0; h < 2; h++ {
 				y := 2*i + h
