@@ -15,7 +15,7 @@ import (
 
 // neonWordFiles are the arm64 sources whose WORD-encoded instructions
 // TestNEONWordEncodings checks; add a kernel family's files here.
-var neonWordFiles = []string{"vexp_arm64.h", "activation_arm64.s", "softmax_arm64.s", "lstm_arm64.s", "ger_arm64.s", "blas1_arm64.s", "elementwise_arm64.s"}
+var neonWordFiles = []string{"vexp_arm64.h", "activation_arm64.s", "softmax_arm64.s", "lstm_arm64.s", "ger_arm64.s", "blas1_arm64.s", "elementwise_arm64.s", "plastic_arm64.s", "gemm/gemm_arm64.s"}
 
 // neonWord matches `WORD $0x4e20cc23 // fmla v3.4s, v1.4s, v0.4s` and the
 // macro form `WORD $0x4e20cc23; /* fmla v3.4s, v1.4s, v0.4s */ \`.
