@@ -140,17 +140,20 @@ type sampleJob interface {
 // forwardJob finishes step t for its samples: the plastic read, the cell,
 // the modulator and the trace update.
 type forwardJob struct {
-	l  *Layer
-	t  int
-	st *State
+	l *Layer
+	t int
+	// The batch's traces entering step t and where their update goes: the
+	// state's, or a checkpoint's buffer ([B, H, H] each; E nil outside
+	// Retro).
+	srcHebb, srcE, dstHebb, dstE []float32
 }
 
 func (j *forwardJob) run(_, s0, s1 int) {
 	l, hh := j.l, j.l.P.Config.Hidden*j.l.P.Config.Hidden
 	for s := s0; s < s1; s++ {
-		hebb, elig := j.st.Hebb[s*hh:(s+1)*hh], sampleOf(j.st.E, s, hh)
+		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
 		l.cellStep(j.t, s, hebb)
-		l.traceStep(j.t, s, hebb, elig, hebb, elig)
+		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh))
 	}
 }
 
@@ -249,12 +252,24 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
 	transpose(l.whhT, p.WeightHH, 4*h, h)
+	if l.recorded {
+		// The first checkpoint: the traces entering the segment. The later
+		// ones cost no copy: the update before each writes straight into
+		// its buffer, and the next step reads from there (the same
+		// operations as in place, so the same values).
+		copy(l.ckHebb, st.Hebb)
+		if c.Variant == Retro {
+			copy(l.ckE, st.E)
+		}
+	}
 	for t := 0; t < steps; t++ {
-		if t%l.k == 0 && l.recorded {
-			// A checkpoint: the traces entering step t.
-			copy(l.ckHebb[t/l.k*bhh:], st.Hebb)
-			if c.Variant == Retro {
-				copy(l.ckE[t/l.k*bhh:], st.E)
+		job := forwardJob{l: l, t: t, srcHebb: st.Hebb, srcE: st.E, dstHebb: st.Hebb, dstE: st.E}
+		if l.recorded {
+			if t%l.k == 0 && t > 0 {
+				job.srcHebb, job.srcE = l.ckHebb[t/l.k*bhh:(t/l.k+1)*bhh], sampleOf(l.ckE, t/l.k, bhh)
+			}
+			if u := t + 1; u%l.k == 0 && u < steps {
+				job.dstHebb, job.dstE = l.ckHebb[u/l.k*bhh:(u/l.k+1)*bhh], sampleOf(l.ckE, u/l.k, bhh)
 			}
 		}
 		// All four gates' recurrent part in one GEMM over the batch:
@@ -262,9 +277,10 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		gates := l.acts[t*4*bh : (t+1)*4*bh]
 		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
 		gemm.Sgemm(false, false, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, l.whhT, 4*h, 1, gates, 4*h)
-		l.fwdJob = forwardJob{l, t, st}
+		l.fwdJob = job
 		l.parallel(b, &l.fwdJob)
 	}
+	l.fwdJob = forwardJob{} // keep no reference to the state's slices
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
 	copy(hOut, l.hs[bh:])
@@ -362,10 +378,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	}
 	sc := l.Scratch
 	sc.rec = grow(sc.rec, nw*(k-1)*hh)
-	sc.dHebb = zeroed(sc.dHebb, bhh)
+	// The trace gradients are cleared per sample by the workers, in
+	// parallel and just before use.
+	sc.dHebb = grow(sc.dHebb, bhh)
 	if c.Variant == Retro {
 		sc.recE = grow(sc.recE, nw*(k-1)*hh)
-		sc.dE = zeroed(sc.dE, bhh)
+		sc.dE = grow(sc.dE, bhh)
 	}
 	l.dh = zeroed(l.dh, bh)
 	l.dc = zeroed(l.dc, bh)
@@ -449,6 +467,10 @@ func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
 		return sampleOf(rec, t-first-1, hh), sampleOf(recE, t-first-1, hh)
 	}
 	dh, dht, dhPrev := l.dh[sh:sh+h], l.dht[sh:sh+h], l.dhPrev[sh:sh+h]
+	// The traces leaving the segment get no gradient (segments are
+	// detached).
+	clear(sc.dHebb[s*hh : (s+1)*hh])
+	clear(sampleOf(sc.dE, s, hh))
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
 		last := min(first+k, steps) // the chunk is steps first … last−1
 		// Replay the chunk's trace updates from its checkpoint, exactly as
@@ -508,10 +530,14 @@ func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []flo
 		}
 	}
 	var dm float32
-	if c.Variant == Retro {
+	switch {
+	case t == l.steps-1:
+		// The traces after the segment's last step have no gradient, so
+		// the update's backward would only add zeros: skip it.
+	case c.Variant == Retro:
 		dm = asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
 			hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
-	} else {
+	default:
 		dm = asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 	if c.Variant.Modulated() {
