@@ -65,12 +65,36 @@ type plasticRows struct {
 	// retroFanBack: retroBack, then modBack on the same element; returns
 	// Σ dD*post[j] and Σ dM*u[j].
 	retroFanBack func(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+	// hebbScaleBack: hebbFanBack without a bias, M[j] = u[j]*m (Hebbian
+	// plasticity's per-connection η): dU[j] += dM*m; returns Σ dD*post[j]
+	// and Σ dM*u[j]. It spares the dM buffer and the modBack pass.
+	hebbScaleBack func(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and
 // their tails, and a way to test the drivers on every build.
 var goRows = plasticRows{rowMulAddGo, rowReadBackGo, rowModGo, rowHebbGo, rowHebbBackGo, rowModBackGo, rowRetroGo, rowRetroBackGo,
-	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo}
+	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo, rowHebbScaleBackGo}
+
+func rowHebbScaleBackGo(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32) {
+	n := len(dW)
+	dpost, dU, w, post, u = dpost[:n], dU[:n], w[:n], post[:n], u[:n]
+	for j := range dW {
+		M := float32(u[j] * m)
+		d := float32(x * post[j])
+		if !inClip(w[j]+float32(M*d), clip) {
+			dW[j] = 0
+		}
+		g := dW[j]
+		dM := float32(g * d)
+		dU[j] += float32(dM * m)
+		dm += float32(dM * u[j])
+		dD := float32(g * M)
+		s += float32(dD * post[j])
+		dpost[j] += float32(dD * x)
+	}
+	return s, dm
+}
 
 func rowRetroFanGo(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32) {
 	n := len(dw)
@@ -379,6 +403,13 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 			if k.hebbFanBack != nil && perRow(n, len(scale)) && len(bias) > 0 {
 				s, d := k.hebbFanBack(dhebb[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb], dbias[r:r+nb],
 					hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
+				dpre[i] += s
+				dm += d
+				continue
+			}
+			if k.hebbScaleBack != nil && perRow(n, len(scale)) && len(bias) == 0 {
+				s, d := k.hebbScaleBack(dhebb[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb],
+					hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], pre[i], m, clip)
 				dpre[i] += s
 				dm += d
 				continue
