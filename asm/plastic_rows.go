@@ -336,6 +336,14 @@ func modBlock(k *plasticRows, M, scale, bias []float32, n, i, j0 int, m float32)
 func perRow(n, ls int) bool { return ls == n*n && n > 1 }
 
 func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
+	rowsHebbUpdateRead(k, dst, hebb, pre, post, scale, bias, m, clip, nil, nil, nil)
+}
+
+// rowsHebbUpdateRead is rowsHebbUpdate, then, unless p is nil, the read
+// p[j] += (h[i]*alpha[i][j])*dst[i][j] of each row segment right after its
+// update, while it is in cache: per element the operations, and the order
+// over i of p's sums, of rowsPlasticRead on the updated trace.
+func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
 	n := len(pre)
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -347,12 +355,18 @@ func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32,
 			r := i*n + j0
 			if k.hebbFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
 				k.hebbFan(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
+				if p != nil {
+					k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dst[r:r+nb], h[i])
+				}
 				continue
 			}
 			if i == 0 || perRow(n, len(scale)) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
 			k.hebb(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
+			if p != nil {
+				k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dst[r:r+nb], h[i])
+			}
 		}
 	}
 }
@@ -427,6 +441,12 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 }
 
 func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+	rowsRetroUpdateRead(k, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, nil, nil, nil)
+}
+
+// rowsRetroUpdateRead is rowsRetroUpdate, then, unless p is nil, the read
+// of each updated row segment of dstHebb, as in rowsHebbUpdateRead.
+func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
 	n := len(pre)
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -447,9 +467,15 @@ func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, sc
 			if k.retroFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
 				k.retroFan(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb],
 					scale[r:r+nb], bias[r:r+nb], et, pre[i], m, clip)
+				if p != nil {
+					k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dstHebb[r:r+nb], h[i])
+				}
 				continue
 			}
 			k.retro(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
+			if p != nil {
+				k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dstHebb[r:r+nb], h[i])
+			}
 		}
 	}
 }

@@ -51,6 +51,7 @@ type Layer struct {
 	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
 	ms              []float32 // [T, B]: the modulator outputs m
+	pnext           []float32 // [B, H]: the next step's plastic read, from the trace update
 	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
 
 	// Backward's per-sample vectors, [B, H]: the gradient of h flowing back
@@ -153,7 +154,15 @@ func (j *forwardJob) run(_, s0, s1 int) {
 	for s := s0; s < s1; s++ {
 		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
 		l.cellStep(j.t, s, hebb)
-		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh))
+		// Unless this is the segment's last step, the update also does the
+		// next step's plastic read, h(t)·(α ⊙ Hebb(t+1)), as it writes
+		// Hebb(t+1) (per-connection α; see cellStep).
+		var pnext []float32
+		if l.fusedRead() && j.t+1 < l.steps {
+			h := l.P.Config.Hidden
+			pnext = l.pnext[s*h : (s+1)*h]
+		}
+		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
 	}
 }
 
@@ -240,6 +249,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.cs = grow(l.cs, (steps+1)*bh)
 	l.acts = grow(l.acts, steps*4*bh)
 	l.ms = grow(l.ms, steps*b)
+	l.pnext = grow(l.pnext, bh)
 	l.recorded = !l.Inference
 	if l.recorded {
 		l.ckHebb = grow(l.ckHebb, nck*bhh)
@@ -306,11 +316,21 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 	hp := l.hs[t*bh+o : t*bh+o+h]
 	hn := l.hs[(t+1)*bh+o : (t+1)*bh+o+h]
 	gs := l.acts[t*4*bh+4*o : t*4*bh+4*o+4*h]
-	// The plastic part of the cell candidate's pre-activation.
+	// The plastic part of the cell candidate's pre-activation, summed on
+	// its own and then added: the previous step's trace update has done the
+	// read into l.pnext (which saves streaming the trace from memory a
+	// second time per step), except at a segment's first step, where it is
+	// read here — with the same roundings, so that segment boundaries do
+	// not change the values.
 	if c.Alpha == PerNeuron {
 		asm.PlasticReadPerNeuron(gs[2*h:3*h], hp, p.Alpha, hebb)
 	} else {
-		asm.PlasticRead(gs[2*h:3*h], hp, p.Alpha, hebb)
+		pn := l.pnext[o : o+h]
+		if t == 0 {
+			clear(pn)
+			asm.PlasticRead(pn, hp, p.Alpha, hebb)
+		}
+		asm.Add(gs[2*h:3*h], gs[2*h:3*h], pn)
 	}
 	asm.LSTMCellForward(gs, l.cs[t*bh+o:t*bh+o+h], l.cs[(t+1)*bh+o:(t+1)*bh+o+h], hn)
 	if c.Variant.Modulated() {
@@ -325,11 +345,18 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 	}
 }
 
+// fusedRead reports whether Forward does each step's plastic read (after a
+// segment's first) in the previous step's trace update: with one α per
+// connection, which the fused kernels support.
+func (l *Layer) fusedRead() bool { return l.P.Config.Alpha != PerNeuron }
+
 // traceStep updates sample s's traces (Hebb, and E for Retro; H×H each)
 // with step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the
 // record alone — so Backward can replay it bit for bit from a checkpoint. It
 // reads hebb and elig and writes dstHebb and dstElig, which may be the same.
-func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
+// Unless pnext is nil it also sets pnext (H) to the next step's plastic
+// read, h(t)·(α ⊙ Hebb(t+1)), in the same pass over the trace.
+func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig, pnext []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
@@ -338,9 +365,18 @@ func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
 	post := l.acts[t*4*bh+s*4*h+2*h : t*4*bh+s*4*h+3*h]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
-	if c.Variant == Retro {
+	switch {
+	case pnext != nil:
+		clear(pnext)
+		hNew := l.hs[(t+1)*bh+s*h : (t+1)*bh+(s+1)*h]
+		if c.Variant == Retro {
+			asm.RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip, pnext, hNew, p.Alpha)
+		} else {
+			asm.HebbUpdateRead(dstHebb, hebb, pre, post, scale, bias, m, c.Clip, pnext, hNew, p.Alpha)
+		}
+	case c.Variant == Retro:
 		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
-	} else {
+	default:
 		asm.HebbUpdate(dstHebb, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 }
@@ -478,7 +514,7 @@ func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
 		for t := first + 1; t < last; t++ {
 			hPrev, ePrev := tracesAt(first, t-1)
 			hebb, elig := tracesAt(first, t)
-			l.traceStep(t-1, s, hPrev, ePrev, hebb, elig)
+			l.traceStep(t-1, s, hPrev, ePrev, hebb, elig, nil)
 		}
 		for t := last - 1; t >= first; t-- {
 			hebb, elig := tracesAt(first, t)
