@@ -206,6 +206,38 @@ func RetroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, e
 	return retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
 
+// HebbUpdateRead is HebbUpdate followed by PlasticRead of the updated trace
+// (one α per connection), in one pass over the trace: each row is read for
+// p right after its update, while it is still in cache, where the two calls
+// would stream the trace from memory twice. The plastic layer reads the
+// trace entering step t+1 as it updates it at step t. Results are
+// bit-identical to the two calls. dst must not overlap p, h or alpha.
+//
+//	HebbUpdate(dst, hebb, pre, post, scale, bias, m, clip)
+//	PlasticRead(p, h, alpha, dst)
+func HebbUpdateRead(dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
+	n := len(pre)
+	checkLen("HebbUpdateRead", n, len(post), len(p), len(h))
+	checkSquare("HebbUpdateRead", n, len(hebb), len(dst), len(alpha))
+	checkMod("HebbUpdateRead", n, len(scale), len(bias))
+	hebbUpdateRead(dst, hebb, pre, post, scale, bias, m, clip, p, h, alpha)
+}
+
+// RetroUpdateRead is RetroUpdate followed by PlasticRead of the updated
+// Hebbian trace (one α per connection), in one pass, as HebbUpdateRead.
+// Results are bit-identical to the two calls.
+//
+//	RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+//	PlasticRead(p, h, alpha, dstHebb)
+func RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
+	n := len(pre)
+	checkLen("RetroUpdateRead", n, len(post), len(p), len(h))
+	checkSquare("RetroUpdateRead", n, len(hebb), len(elig), len(dstHebb), len(dstElig), len(alpha))
+	checkMod("RetroUpdateRead", n, len(scale), len(bias))
+	checkEta("RetroUpdateRead", n, len(eta))
+	retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
+}
+
 // checkSquare panics unless every length is n·n.
 func checkSquare(kernel string, n int, lens ...int) {
 	for _, l := range lens {

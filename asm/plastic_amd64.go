@@ -12,6 +12,7 @@ var avx512Rows = plasticRows{
 	retro: plasticRetroRowAVX512, retroBack: plasticRetroBackRowAVX512,
 	hebbFan: plasticHebbFanRowAVX512, hebbFanBack: plasticHebbFanBackRowAVX512,
 	retroFan: plasticRetroFanRowAVX512, retroFanBack: plasticRetroFanBackRowAVX512,
+	hebbScaleBack: plasticHebbScaleBackRowAVX512,
 }
 
 // avx2Rows are the AVX2 row primitives; each runs its assembly on the largest
@@ -81,6 +82,12 @@ var avx2Rows = plasticRows{
 		v := len(dW) &^ 7
 		s, dm := plasticRetroFanBackRowAVX2(dW[:v], dE, dpost, dU, dB, deta, w, e, post, u, beta, eta, x, m, clip)
 		s2, dm2 := rowRetroFanBackGo(dW[v:], dE[v:], dpost[v:], dU[v:], dB[v:], deta[v:], w[v:], e[v:], post[v:], u[v:], beta[v:], eta[v:], x, m, clip)
+		return s + s2, dm + dm2
+	},
+	hebbScaleBack: func(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (float32, float32) {
+		v := len(dW) &^ 7
+		s, dm := plasticHebbScaleBackRowAVX2(dW[:v], dpost, dU, w, post, u, x, m, clip)
+		s2, dm2 := rowHebbScaleBackGo(dW[v:], dpost[v:], dU[v:], w[v:], post[v:], u[v:], x, m, clip)
 		return s + s2, dm + dm2
 	},
 }
@@ -219,3 +226,13 @@ func plasticRetroFanRowAVX2(dw, de, w, e, post, u, beta, eta []float32, x, m, cl
 //
 //go:noescape
 func plasticRetroFanBackRowAVX2(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+
+// plasticHebbScaleBackRowAVX512 is rowHebbScaleBackGo.
+//
+//go:noescape
+func plasticHebbScaleBackRowAVX512(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
+
+// plasticHebbScaleBackRowAVX2 is rowHebbScaleBackGo for len(dW) a multiple of 8.
+//
+//go:noescape
+func plasticHebbScaleBackRowAVX2(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)

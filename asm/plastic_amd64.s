@@ -1266,3 +1266,131 @@ rfb_done_avx2:
 	MOVSS   X0, dm+308(FP)
 	VZEROUPPER
 	RET
+
+// func plasticHebbScaleBackRowAVX512(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
+// rowHebbScaleBackGo: hebbFanBack without a bias, M = u*m.
+TEXT ·plasticHebbScaleBackRowAVX512(SB), NOSPLIT, $0-168
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dU_base+48(FP), R8
+	MOVQ w_base+72(FP), R10
+	MOVQ post_base+96(FP), R11
+	MOVQ u_base+120(FP), R12
+	VBROADCASTSS x+144(FP), Z8
+	VBROADCASTSS m+148(FP), Z12
+	VBROADCASTSS clip+152(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	VXORPS Z9, Z9, Z9             // Σ dD*post
+	VXORPS Z16, Z16, Z16          // Σ dM*u
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+hsb_loop:
+	AVX512_MASK(CX, BX, hsb_body, hsb_done)
+
+hsb_body:
+	VMOVUPS.Z (R11)(AX*4), K1, Z0 // post
+	VMOVUPS.Z (R12)(AX*4), K1, Z1 // u
+	VMOVUPS.Z (R10)(AX*4), K1, Z2 // w
+	VMULPS    Z0, Z8, Z4          // d = x*post
+	VMULPS    Z12, Z1, Z5         // M = u*m
+	VMULPS    Z4, Z5, Z6          // M*d
+	VADDPS    Z6, Z2, Z6          // pre-clip value
+	VANDPS    Z11, Z6, Z6
+	VCMPPS    $2, Z10, Z6, K2     // |·| ≤ clip (false for NaN)
+	VMOVUPS.Z (DI)(AX*4), K1, Z7
+	VMOVAPS.Z Z7, K2, Z7          // g: the gradient through the clip
+	VMOVUPS   Z7, K1, (DI)(AX*4)
+	VMULPS    Z4, Z7, Z13         // dM = g*d
+	VMOVUPS.Z (R8)(AX*4), K1, Z14
+	VMULPS    Z12, Z13, Z6        // dM*m
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (R8)(AX*4)
+	VMULPS    Z1, Z13, Z6         // dM*u
+	VADDPS    Z6, Z16, Z16
+	VMULPS    Z5, Z7, Z7          // dD = g*M
+	VMULPS    Z0, Z7, Z6          // dD*post
+	VADDPS    Z6, Z9, Z9
+	VMOVUPS.Z (SI)(AX*4), K1, Z14
+	VMULPS    Z8, Z7, Z6          // dD*x
+	VADDPS    Z6, Z14, Z14
+	VMOVUPS   Z14, K1, (SI)(AX*4)
+	ADDQ      $16, AX
+	SUBQ      $16, CX
+	JMP       hsb_loop
+
+hsb_done:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVSS   X0, s+160(FP)
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+164(FP)
+	VZEROUPPER
+	RET
+
+// func plasticHebbScaleBackRowAVX2(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
+// rowHebbScaleBackGo on the first len(dW) &^ 7 columns.
+TEXT ·plasticHebbScaleBackRowAVX2(SB), NOSPLIT, $0-168
+	MOVQ dW_base+0(FP), DI
+	MOVQ dW_len+8(FP), CX
+	MOVQ dpost_base+24(FP), SI
+	MOVQ dU_base+48(FP), R8
+	MOVQ w_base+72(FP), R10
+	MOVQ post_base+96(FP), R11
+	MOVQ u_base+120(FP), R12
+	VBROADCASTSS x+144(FP), Y8
+	VBROADCASTSS m+148(FP), Y12
+	VBROADCASTSS clip+152(FP), Y10
+	MOVL $0x7fffffff, BX
+	MOVQ BX, X11
+	VPBROADCASTD X11, Y11         // |·| mask
+	VXORPS Y9, Y9, Y9             // Σ dD*post
+	VXORPS Y15, Y15, Y15          // Σ dM*u
+	XORQ AX, AX
+	SHRQ $3, CX
+	JZ   hsb_done_avx2
+
+hsb_loop_avx2:
+	VMOVUPS   (R11)(AX*4), Y0     // post
+	VMOVUPS   (R12)(AX*4), Y1     // u
+	VMOVUPS   (R10)(AX*4), Y2     // w
+	VMULPS    Y0, Y8, Y4          // d = x*post
+	VMULPS    Y12, Y1, Y5         // M = u*m
+	VMULPS    Y4, Y5, Y6          // M*d
+	VADDPS    Y6, Y2, Y6
+	VANDPS    Y11, Y6, Y6
+	VCMPPS    $2, Y10, Y6, Y6     // |·| ≤ clip (false for NaN)
+	VMOVUPS   (DI)(AX*4), Y7
+	VANDPS    Y6, Y7, Y7          // g
+	VMOVUPS   Y7, (DI)(AX*4)
+	VMULPS    Y4, Y7, Y13         // dM = g*d
+	VMOVUPS   (R8)(AX*4), Y14
+	VMULPS    Y12, Y13, Y6        // dM*m
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (R8)(AX*4)
+	VMULPS    Y1, Y13, Y6         // dM*u
+	VADDPS    Y6, Y15, Y15
+	VMULPS    Y5, Y7, Y7          // dD = g*M
+	VMULPS    Y0, Y7, Y6          // dD*post
+	VADDPS    Y6, Y9, Y9
+	VMOVUPS   (SI)(AX*4), Y14
+	VMULPS    Y8, Y7, Y6          // dD*x
+	VADDPS    Y6, Y14, Y14
+	VMOVUPS   Y14, (SI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JNZ       hsb_loop_avx2
+
+hsb_done_avx2:
+	VMOVAPS Y15, Y1               // HSUM256 clobbers X15
+	VMOVAPS Y9, Y0
+	HSUM256
+	MOVSS   X0, s+160(FP)
+	VMOVAPS Y1, Y0
+	HSUM256
+	MOVSS   X0, dm+164(FP)
+	VZEROUPPER
+	RET

@@ -68,3 +68,19 @@ func retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, e
 	}
 	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
+
+func hebbUpdateRead(dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsHebbUpdateRead(k, dst, hebb, pre, post, scale, bias, m, clip, p, h, alpha)
+	} else {
+		hebbUpdateReadGeneric(dst, hebb, pre, post, scale, bias, m, clip, p, h, alpha)
+	}
+}
+
+func retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
+	if k := plasticRowsFor(); k != nil {
+		rowsRetroUpdateRead(k, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
+	} else {
+		retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
+	}
+}

@@ -204,3 +204,13 @@ func retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, 
 	}
 	return dm
 }
+
+func hebbUpdateReadGeneric(dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
+	hebbUpdateGeneric(dst, hebb, pre, post, scale, bias, m, clip)
+	plasticReadGeneric(p, h, alpha, dst)
+}
+
+func retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
+	retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	plasticReadGeneric(p, h, alpha, dstHebb)
+}

@@ -24,3 +24,9 @@ func retroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []flo
 func retroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
+func hebbUpdateRead(dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
+	hebbUpdateReadGeneric(dst, hebb, pre, post, scale, bias, m, clip, p, h, alpha)
+}
+func retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
+	retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
+}

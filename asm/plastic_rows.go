@@ -65,12 +65,36 @@ type plasticRows struct {
 	// retroFanBack: retroBack, then modBack on the same element; returns
 	// Σ dD*post[j] and Σ dM*u[j].
 	retroFanBack func(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
+	// hebbScaleBack: hebbFanBack without a bias, M[j] = u[j]*m (Hebbian
+	// plasticity's per-connection η): dU[j] += dM*m; returns Σ dD*post[j]
+	// and Σ dM*u[j]. It spares the dM buffer and the modBack pass.
+	hebbScaleBack func(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and
 // their tails, and a way to test the drivers on every build.
 var goRows = plasticRows{rowMulAddGo, rowReadBackGo, rowModGo, rowHebbGo, rowHebbBackGo, rowModBackGo, rowRetroGo, rowRetroBackGo,
-	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo}
+	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo, rowHebbScaleBackGo}
+
+func rowHebbScaleBackGo(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32) {
+	n := len(dW)
+	dpost, dU, w, post, u = dpost[:n], dU[:n], w[:n], post[:n], u[:n]
+	for j := range dW {
+		M := float32(u[j] * m)
+		d := float32(x * post[j])
+		if !inClip(w[j]+float32(M*d), clip) {
+			dW[j] = 0
+		}
+		g := dW[j]
+		dM := float32(g * d)
+		dU[j] += float32(dM * m)
+		dm += float32(dM * u[j])
+		dD := float32(g * M)
+		s += float32(dD * post[j])
+		dpost[j] += float32(dD * x)
+	}
+	return s, dm
+}
 
 func rowRetroFanGo(dw, de, w, e, post, u, beta, eta []float32, x, m, clip float32) {
 	n := len(dw)
@@ -312,6 +336,14 @@ func modBlock(k *plasticRows, M, scale, bias []float32, n, i, j0 int, m float32)
 func perRow(n, ls int) bool { return ls == n*n && n > 1 }
 
 func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
+	rowsHebbUpdateRead(k, dst, hebb, pre, post, scale, bias, m, clip, nil, nil, nil)
+}
+
+// rowsHebbUpdateRead is rowsHebbUpdate, then, unless p is nil, the read
+// p[j] += (h[i]*alpha[i][j])*dst[i][j] of each row segment right after its
+// update, while it is in cache: per element the operations, and the order
+// over i of p's sums, of rowsPlasticRead on the updated trace.
+func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
 	n := len(pre)
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -323,12 +355,18 @@ func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32,
 			r := i*n + j0
 			if k.hebbFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
 				k.hebbFan(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
+				if p != nil {
+					k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dst[r:r+nb], h[i])
+				}
 				continue
 			}
 			if i == 0 || perRow(n, len(scale)) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
 			k.hebb(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
+			if p != nil {
+				k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dst[r:r+nb], h[i])
+			}
 		}
 	}
 }
@@ -383,6 +421,13 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 				dm += d
 				continue
 			}
+			if k.hebbScaleBack != nil && perRow(n, len(scale)) && len(bias) == 0 {
+				s, d := k.hebbScaleBack(dhebb[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb],
+					hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], pre[i], m, clip)
+				dpre[i] += s
+				dm += d
+				continue
+			}
 			if i == 0 || perRow(n, len(scale)) {
 				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
 			}
@@ -396,6 +441,12 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 }
 
 func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
+	rowsRetroUpdateRead(k, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, nil, nil, nil)
+}
+
+// rowsRetroUpdateRead is rowsRetroUpdate, then, unless p is nil, the read
+// of each updated row segment of dstHebb, as in rowsHebbUpdateRead.
+func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
 	n := len(pre)
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -416,9 +467,15 @@ func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, sc
 			if k.retroFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
 				k.retroFan(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb],
 					scale[r:r+nb], bias[r:r+nb], et, pre[i], m, clip)
+				if p != nil {
+					k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dstHebb[r:r+nb], h[i])
+				}
 				continue
 			}
 			k.retro(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
+			if p != nil {
+				k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dstHebb[r:r+nb], h[i])
+			}
 		}
 	}
 }

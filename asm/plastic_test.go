@@ -39,6 +39,7 @@ func plasticImpls(t *testing.T, f func(t *testing.T, rows *plasticRows)) {
 	t.Run("gorows", func(t *testing.T) { f(t, &goRows) })
 	unfused := goRows
 	unfused.hebbFan, unfused.hebbFanBack, unfused.retroFan, unfused.retroFanBack = nil, nil, nil, nil
+	unfused.hebbScaleBack = nil
 	t.Run("gorows-unfused", func(t *testing.T) { f(t, &unfused) })
 }
 

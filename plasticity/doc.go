@@ -67,8 +67,11 @@
 // gradient over the segment) plus O(H²) plastic work done by the fused
 // kernels of package asm: the read α ⊙ (h·Hebb), never forming w + α⊙Hebb,
 // the trace update with its clip in the same pass, and their backward
-// counterparts, plus one replayed trace update per step. The per-sample work
-// is shared by Layer.Workers goroutines.
+// counterparts, plus one replayed trace update per step. With one α per
+// connection, Forward does the read of step t+1 in the pass that updates
+// the trace at step t (asm.HebbUpdateRead, asm.RetroUpdateRead), so the
+// trace is streamed from memory once per step, not twice. The per-sample
+// work is shared by Layer.Workers goroutines.
 //
 // # Memory
 //

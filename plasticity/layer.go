@@ -51,6 +51,7 @@ type Layer struct {
 	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
 	ms              []float32 // [T, B]: the modulator outputs m
+	pnext           []float32 // [B, H]: the next step's plastic read, from the trace update
 	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
 
 	// Backward's per-sample vectors, [B, H]: the gradient of h flowing back
@@ -140,17 +141,28 @@ type sampleJob interface {
 // forwardJob finishes step t for its samples: the plastic read, the cell,
 // the modulator and the trace update.
 type forwardJob struct {
-	l  *Layer
-	t  int
-	st *State
+	l *Layer
+	t int
+	// The batch's traces entering step t and where their update goes: the
+	// state's, or a checkpoint's buffer ([B, H, H] each; E nil outside
+	// Retro).
+	srcHebb, srcE, dstHebb, dstE []float32
 }
 
 func (j *forwardJob) run(_, s0, s1 int) {
 	l, hh := j.l, j.l.P.Config.Hidden*j.l.P.Config.Hidden
 	for s := s0; s < s1; s++ {
-		hebb, elig := j.st.Hebb[s*hh:(s+1)*hh], sampleOf(j.st.E, s, hh)
+		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
 		l.cellStep(j.t, s, hebb)
-		l.traceStep(j.t, s, hebb, elig, hebb, elig)
+		// Unless this is the segment's last step, the update also does the
+		// next step's plastic read, h(t)·(α ⊙ Hebb(t+1)), as it writes
+		// Hebb(t+1) (per-connection α; see cellStep).
+		var pnext []float32
+		if l.fusedRead() && j.t+1 < l.steps {
+			h := l.P.Config.Hidden
+			pnext = l.pnext[s*h : (s+1)*h]
+		}
+		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
 	}
 }
 
@@ -237,6 +249,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.cs = grow(l.cs, (steps+1)*bh)
 	l.acts = grow(l.acts, steps*4*bh)
 	l.ms = grow(l.ms, steps*b)
+	l.pnext = grow(l.pnext, bh)
 	l.recorded = !l.Inference
 	if l.recorded {
 		l.ckHebb = grow(l.ckHebb, nck*bhh)
@@ -249,12 +262,24 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
 	transpose(l.whhT, p.WeightHH, 4*h, h)
+	if l.recorded {
+		// The first checkpoint: the traces entering the segment. The later
+		// ones cost no copy: the update before each writes straight into
+		// its buffer, and the next step reads from there (the same
+		// operations as in place, so the same values).
+		copy(l.ckHebb, st.Hebb)
+		if c.Variant == Retro {
+			copy(l.ckE, st.E)
+		}
+	}
 	for t := 0; t < steps; t++ {
-		if t%l.k == 0 && l.recorded {
-			// A checkpoint: the traces entering step t.
-			copy(l.ckHebb[t/l.k*bhh:], st.Hebb)
-			if c.Variant == Retro {
-				copy(l.ckE[t/l.k*bhh:], st.E)
+		job := forwardJob{l: l, t: t, srcHebb: st.Hebb, srcE: st.E, dstHebb: st.Hebb, dstE: st.E}
+		if l.recorded {
+			if t%l.k == 0 && t > 0 {
+				job.srcHebb, job.srcE = l.ckHebb[t/l.k*bhh:(t/l.k+1)*bhh], sampleOf(l.ckE, t/l.k, bhh)
+			}
+			if u := t + 1; u%l.k == 0 && u < steps {
+				job.dstHebb, job.dstE = l.ckHebb[u/l.k*bhh:(u/l.k+1)*bhh], sampleOf(l.ckE, u/l.k, bhh)
 			}
 		}
 		// All four gates' recurrent part in one GEMM over the batch:
@@ -262,9 +287,10 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		gates := l.acts[t*4*bh : (t+1)*4*bh]
 		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
 		gemm.Sgemm(false, false, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, l.whhT, 4*h, 1, gates, 4*h)
-		l.fwdJob = forwardJob{l, t, st}
+		l.fwdJob = job
 		l.parallel(b, &l.fwdJob)
 	}
+	l.fwdJob = forwardJob{} // keep no reference to the state's slices
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
 	copy(hOut, l.hs[bh:])
@@ -290,11 +316,21 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 	hp := l.hs[t*bh+o : t*bh+o+h]
 	hn := l.hs[(t+1)*bh+o : (t+1)*bh+o+h]
 	gs := l.acts[t*4*bh+4*o : t*4*bh+4*o+4*h]
-	// The plastic part of the cell candidate's pre-activation.
+	// The plastic part of the cell candidate's pre-activation, summed on
+	// its own and then added: the previous step's trace update has done the
+	// read into l.pnext (which saves streaming the trace from memory a
+	// second time per step), except at a segment's first step, where it is
+	// read here — with the same roundings, so that segment boundaries do
+	// not change the values.
 	if c.Alpha == PerNeuron {
 		asm.PlasticReadPerNeuron(gs[2*h:3*h], hp, p.Alpha, hebb)
 	} else {
-		asm.PlasticRead(gs[2*h:3*h], hp, p.Alpha, hebb)
+		pn := l.pnext[o : o+h]
+		if t == 0 {
+			clear(pn)
+			asm.PlasticRead(pn, hp, p.Alpha, hebb)
+		}
+		asm.Add(gs[2*h:3*h], gs[2*h:3*h], pn)
 	}
 	asm.LSTMCellForward(gs, l.cs[t*bh+o:t*bh+o+h], l.cs[(t+1)*bh+o:(t+1)*bh+o+h], hn)
 	if c.Variant.Modulated() {
@@ -309,11 +345,18 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 	}
 }
 
+// fusedRead reports whether Forward does each step's plastic read (after a
+// segment's first) in the previous step's trace update: with one α per
+// connection, which the fused kernels support.
+func (l *Layer) fusedRead() bool { return l.P.Config.Alpha != PerNeuron }
+
 // traceStep updates sample s's traces (Hebb, and E for Retro; H×H each)
 // with step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the
 // record alone — so Backward can replay it bit for bit from a checkpoint. It
 // reads hebb and elig and writes dstHebb and dstElig, which may be the same.
-func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
+// Unless pnext is nil it also sets pnext (H) to the next step's plastic
+// read, h(t)·(α ⊙ Hebb(t+1)), in the same pass over the trace.
+func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig, pnext []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
@@ -322,9 +365,18 @@ func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig []float32) {
 	post := l.acts[t*4*bh+s*4*h+2*h : t*4*bh+s*4*h+3*h]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
-	if c.Variant == Retro {
+	switch {
+	case pnext != nil:
+		clear(pnext)
+		hNew := l.hs[(t+1)*bh+s*h : (t+1)*bh+(s+1)*h]
+		if c.Variant == Retro {
+			asm.RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip, pnext, hNew, p.Alpha)
+		} else {
+			asm.HebbUpdateRead(dstHebb, hebb, pre, post, scale, bias, m, c.Clip, pnext, hNew, p.Alpha)
+		}
+	case c.Variant == Retro:
 		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
-	} else {
+	default:
 		asm.HebbUpdate(dstHebb, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 }
@@ -362,10 +414,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	}
 	sc := l.Scratch
 	sc.rec = grow(sc.rec, nw*(k-1)*hh)
-	sc.dHebb = zeroed(sc.dHebb, bhh)
+	// The trace gradients are cleared per sample by the workers, in
+	// parallel and just before use.
+	sc.dHebb = grow(sc.dHebb, bhh)
 	if c.Variant == Retro {
 		sc.recE = grow(sc.recE, nw*(k-1)*hh)
-		sc.dE = zeroed(sc.dE, bhh)
+		sc.dE = grow(sc.dE, bhh)
 	}
 	l.dh = zeroed(l.dh, bh)
 	l.dc = zeroed(l.dc, bh)
@@ -449,6 +503,10 @@ func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
 		return sampleOf(rec, t-first-1, hh), sampleOf(recE, t-first-1, hh)
 	}
 	dh, dht, dhPrev := l.dh[sh:sh+h], l.dht[sh:sh+h], l.dhPrev[sh:sh+h]
+	// The traces leaving the segment get no gradient (segments are
+	// detached).
+	clear(sc.dHebb[s*hh : (s+1)*hh])
+	clear(sampleOf(sc.dE, s, hh))
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
 		last := min(first+k, steps) // the chunk is steps first … last−1
 		// Replay the chunk's trace updates from its checkpoint, exactly as
@@ -456,7 +514,7 @@ func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
 		for t := first + 1; t < last; t++ {
 			hPrev, ePrev := tracesAt(first, t-1)
 			hebb, elig := tracesAt(first, t)
-			l.traceStep(t-1, s, hPrev, ePrev, hebb, elig)
+			l.traceStep(t-1, s, hPrev, ePrev, hebb, elig, nil)
 		}
 		for t := last - 1; t >= first; t-- {
 			hebb, elig := tracesAt(first, t)
@@ -508,10 +566,14 @@ func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []flo
 		}
 	}
 	var dm float32
-	if c.Variant == Retro {
+	switch {
+	case t == l.steps-1:
+		// The traces after the segment's last step have no gradient, so
+		// the update's backward would only add zeros: skip it.
+	case c.Variant == Retro:
 		dm = asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
 			hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
-	} else {
+	default:
 		dm = asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 	if c.Variant.Modulated() {
