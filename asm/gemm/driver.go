@@ -197,9 +197,20 @@ var jobPool struct {
 
 func getJob(kn *kernel, t int) *job {
 	jobPool.mu.Lock()
+	// Take the free job with the largest buffers: concurrent callers (a
+	// training step's background weight gradients) otherwise swap jobs at
+	// random, and a large product landing on a job that has only served
+	// small ones grows its buffers long after warm-up.
 	var j *job
 	if n := len(jobPool.free); n > 0 {
-		j = jobPool.free[n-1]
+		best := n - 1
+		for i := n - 2; i >= 0; i-- {
+			if jobPool.free[i].footprint() > jobPool.free[best].footprint() {
+				best = i
+			}
+		}
+		j = jobPool.free[best]
+		jobPool.free[best] = jobPool.free[n-1]
 		jobPool.free = jobPool.free[:n-1]
 	}
 	jobPool.mu.Unlock()
@@ -211,6 +222,16 @@ func getJob(kn *kernel, t int) *job {
 		j.ws = append(j.ws, workspace{})
 	}
 	return j
+}
+
+// footprint is the number of floats j's buffers hold.
+func (j *job) footprint() int {
+	n := cap(j.bpack) + cap(j.apackAll)
+	for i := range j.ws {
+		w := &j.ws[i]
+		n += cap(w.apack) + cap(w.bpack) + cap(w.bpanel) + cap(w.tmp)
+	}
+	return n
 }
 
 func putJob(j *job) {
