@@ -1,6 +1,7 @@
 package autodiff
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -255,4 +256,37 @@ func TestCheckGradCatchesWrongGradient(t *testing.T) {
 		return y
 	}, x)
 	require.Error(t, err, "a gradient of the wrong sign must fail the check")
+}
+
+// TestDropoutMaskMatchesFloat32 checks that the mask is the one drawn with
+// rng.Float32() < p, element for element, so that training runs (and their
+// checkpoints) do not depend on how the mask is computed.
+func TestDropoutMaskMatchesFloat32(t *testing.T) {
+	ps := []float32{1e-9, 0.1, 0.2, 0.3, 0.5, 0.65, 1 - 1.0/(1<<24), 0.999}
+	// Thresholds at the draws themselves, and one ulp above, hit the
+	// boundary of the comparison.
+	draws := rand.New(rand.NewPCG(3, 4))
+	for range 8 {
+		f := draws.Float32()
+		if f > 0 {
+			ps = append(ps, f, math.Nextafter32(f, 1))
+		}
+	}
+	for _, p := range ps {
+		var tape Tape
+		x := tape.Const(tensor.Zeros(4097))
+		for i := range x.Value.Data {
+			x.Value.Data[i] = 1
+		}
+		y := tape.Dropout(x, p, rand.New(rand.NewPCG(3, 4)))
+		ref := rand.New(rand.NewPCG(3, 4))
+		keep := 1 / (1 - p)
+		for i, v := range y.Value.Data {
+			want := keep
+			if ref.Float32() < p {
+				want = 0
+			}
+			require.Equal(t, want, v, "p=%v element %d", p, i)
+		}
+	}
 }

@@ -238,7 +238,7 @@ func TestLSTMBatchChange(t *testing.T) {
 }
 
 func TestTranspose(t *testing.T) {
-	for _, rc := range [][2]int{{1, 1}, {3, 5}, {33, 70}, {64, 32}} {
+	for _, rc := range [][2]int{{1, 1}, {3, 5}, {33, 70}, {64, 32}, {70, 33}, {39, 7}} {
 		rows, cols := rc[0], rc[1]
 		src := randTensor(rand.New(rand.NewPCG(1, 2)), -1, 1, rows, cols)
 		dst := make([]float32, rows*cols)

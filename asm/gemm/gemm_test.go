@@ -171,6 +171,7 @@ func TestSgemmBlocks(t *testing.T) {
 	shapes := [][3]int{ // m, n, k
 		{20, 100, 600}, {33, 65, 513}, {150, 45, 260}, {40, 4200, 3}, {200, 5, 300}, {97, 16, 40},
 		{32, 70, 300}, {100, 100, 100}, {530, 40, 20}, {29, 33, 1030}, {20, 600, 600}, {600, 1, 520},
+		{60, 70, 700}, {45, 40, 800}, // big path: one slab up to 1.5·kc, then kc slabs
 	}
 	if testing.Short() {
 		shapes = shapes[:6]
