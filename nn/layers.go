@@ -17,7 +17,7 @@ type Embedding struct {
 	// Weight is the table, [vocab, dim]; its name is prefix + ".weight".
 	Weight *Param
 
-	ops opPool[embeddingOp]
+	ops autodiff.OpPool[embeddingOp]
 }
 
 // NewEmbedding returns an embedding of vocab tokens into dim dimensions with
@@ -38,7 +38,7 @@ func (e *Embedding) Forward(t *autodiff.Tape, ids []int32) *autodiff.Var {
 	y := t.Output(t.Arena().Alloc(len(ids), w.Value.Dim(1)), w)
 	tensor.GatherRows(&y.Value, &w.Value, ids) // panics on an id out of range
 	if y.RequiresGrad() {
-		op := e.ops.get()
+		op := e.ops.Get()
 		*op = embeddingOp{pool: &e.ops, w: e.Weight, y: y, ids: ids}
 		t.Record(op)
 	}
@@ -47,7 +47,7 @@ func (e *Embedding) Forward(t *autodiff.Tape, ids []int32) *autodiff.Var {
 
 // embeddingOp is the backward pass of Embedding.Forward.
 type embeddingOp struct {
-	pool *opPool[embeddingOp]
+	pool *autodiff.OpPool[embeddingOp]
 	w    *Param
 	y    *autodiff.Var
 	ids  []int32
@@ -58,7 +58,7 @@ func (op *embeddingOp) Backward() {
 	if op.w.rows != nil {
 		op.w.rows.add(op.ids)
 	}
-	op.pool.put()
+	op.pool.Put()
 }
 
 // Linear is the affine map y = x·Wᵀ + b, like torch.nn.Linear.
@@ -68,8 +68,8 @@ type Linear struct {
 	// Bias is [out], named prefix + ".bias".
 	Bias *Param
 
-	ops   opPool[linearOp]
-	loss  opPool[linearLossOp]
+	ops   autodiff.OpPool[linearOp]
+	loss  autodiff.OpPool[linearLossOp]
 	async *asyncGroup // where CrossEntropy's backward runs dW; nil: at once
 }
 
@@ -92,7 +92,7 @@ func (l *Linear) Forward(t *autodiff.Tape, x *autodiff.Var) *autodiff.Var {
 	tensor.MatMul(&y.Value, &x.Value, &w.Value, false, true, 1, 0)
 	tensor.AddRowVector(&y.Value, &y.Value, &b.Value)
 	if y.RequiresGrad() {
-		op := l.ops.get()
+		op := l.ops.Get()
 		*op = linearOp{pool: &l.ops, x: x, w: w, b: b, y: y}
 		t.Record(op)
 	}
@@ -101,14 +101,14 @@ func (l *Linear) Forward(t *autodiff.Tape, x *autodiff.Var) *autodiff.Var {
 
 // linearOp is the backward pass of Linear.Forward.
 type linearOp struct {
-	pool       *opPool[linearOp]
+	pool       *autodiff.OpPool[linearOp]
 	x, w, b, y *autodiff.Var
 }
 
 func (op *linearOp) Backward() {
 	linearInputGrad(op.x, op.w, &op.y.Grad, 1)
 	linearWeightGrads(op.x, op.w, op.b, &op.y.Grad, 1)
-	op.pool.put()
+	op.pool.Put()
 }
 
 // linearInputGrad adds the gradient of y = x·Wᵀ + b with respect to x,
@@ -151,7 +151,7 @@ func (l *Linear) CrossEntropy(t *autodiff.Tape, x *autodiff.Var, targets []int32
 	loss = t.Output(a.Alloc(), x, w, b)
 	loss.Value.Data[0] = float32(total / float64(n))
 	if loss.RequiresGrad() {
-		op := l.loss.get()
+		op := l.loss.Get()
 		*op = linearLossOp{pool: &l.loss, async: l.async, x: x, w: w, b: b, loss: loss, dlogits: logits}
 		t.Record(op)
 	}
@@ -160,7 +160,7 @@ func (l *Linear) CrossEntropy(t *autodiff.Tape, x *autodiff.Var, targets []int32
 
 // linearLossOp is the backward pass of Linear.CrossEntropy.
 type linearLossOp struct {
-	pool          *opPool[linearLossOp]
+	pool          *autodiff.OpPool[linearLossOp]
 	async         *asyncGroup
 	x, w, b, loss *autodiff.Var
 	dlogits       tensor.Tensor // gradient of the mean loss w.r.t. the logits
@@ -171,7 +171,7 @@ type linearLossOp struct {
 func (op *linearLossOp) Backward() {
 	linearInputGrad(op.x, op.w, &op.dlogits, op.loss.Grad.Data[0])
 	op.async.run(op)
-	op.pool.put() // reused only by the next forward pass, after the join
+	op.pool.Put() // reused only by the next forward pass, after the join
 }
 
 func (op *linearLossOp) Background() {

@@ -107,7 +107,7 @@ type LSTMLayer struct {
 	BiasHH *Param
 
 	h, c  tensor.Tensor // carried state, [B, H]
-	ops   opPool[lstmSegmentOp]
+	ops   autodiff.OpPool[lstmSegmentOp]
 	async *asyncGroup // where the backward pass runs the weight gradients; nil: at once
 }
 
@@ -229,7 +229,7 @@ func (l *LSTMLayer) Segment(t *autodiff.Tape, x, h0, c0 *autodiff.Var) (out *aut
 
 	out = t.Output(hs.Slice(batch, rows+batch), x, h0, c0, wih, whh, bih, bhh)
 	if out.RequiresGrad() {
-		op := l.ops.get()
+		op := l.ops.Get()
 		*op = lstmSegmentOp{
 			pool: &l.ops, async: l.async, tape: t, batch: batch,
 			x: x, h0: h0, c0: c0, wih: wih, whh: whh, bih: bih, bhh: bhh, out: out,
@@ -242,7 +242,7 @@ func (l *LSTMLayer) Segment(t *autodiff.Tape, x, h0, c0 *autodiff.Var) (out *aut
 
 // lstmSegmentOp is the backward pass of LSTMLayer.Segment.
 type lstmSegmentOp struct {
-	pool  *opPool[lstmSegmentOp]
+	pool  *autodiff.OpPool[lstmSegmentOp]
 	async *asyncGroup
 	tape  *autodiff.Tape
 	batch int
@@ -291,7 +291,7 @@ func (op *lstmSegmentOp) Backward() {
 	}
 	op.db = a.Alloc(4 * hid) // from the arena here: the background must not allocate from it
 	op.async.run(op)
-	op.pool.put() // reused only by the next forward pass, after the join
+	op.pool.Put() // reused only by the next forward pass, after the join
 }
 
 func (op *lstmSegmentOp) Background() {

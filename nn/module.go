@@ -219,34 +219,3 @@ func checkStateDict(ps []*Param, dict map[string]tensor.Tensor) error {
 	}
 	return errors.Join(errs...)
 }
-
-// opPool hands out op structs that a layer reuses step after step, so that
-// recording its fused nodes allocates nothing in steady state. A layer may
-// record several nodes on one tape (several segments before one Backward):
-// get returns a fresh struct for each, and each op's Backward gives its
-// struct back with put. Backward runs the ops in reverse order of recording,
-// so the struct given back is always the last one handed out.
-//
-// A recording abandoned without Backward (tape.Reset right after a recorded
-// forward) leaves its structs taken; the pool then grows by one struct per
-// abandoned node, which costs memory but not correctness. Run forward passes
-// that will not be differentiated under tape.NoGrad.
-type opPool[T any] struct {
-	ops  []*T
-	used int
-}
-
-func (p *opPool[T]) get() *T {
-	if p.used == len(p.ops) {
-		p.ops = append(p.ops, new(T))
-	}
-	op := p.ops[p.used]
-	p.used++
-	return op
-}
-
-func (p *opPool[T]) put() {
-	if p.used > 0 {
-		p.used--
-	}
-}

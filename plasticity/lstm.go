@@ -247,12 +247,12 @@ type LSTMLayer struct {
 	Alpha, Eta, ModWeight, ModBias, FanWeight, FanBias *nn.Param
 
 	stack  *LSTM
-	params []*nn.Param       // in checkpoint order
-	inputs []*autodiff.Var   // [x, params...] for Tape.Output; x set per call
-	p, g   Params            // views of the params' values and gradients
-	state  *State            // carried state, nil before the first Forward
-	ops    opPool[segmentOp] // recorded segments awaiting Backward
-	eval   *Layer            // the core for forward passes under NoGrad
+	params []*nn.Param                // in checkpoint order
+	inputs []*autodiff.Var            // [x, params...] for Tape.Output; x set per call
+	p, g   Params                     // views of the params' values and gradients
+	state  *State                     // carried state, nil before the first Forward
+	ops    autodiff.OpPool[segmentOp] // recorded segments awaiting Backward
+	eval   *Layer                     // the core for forward passes under NoGrad
 }
 
 func newLSTMLayer(stack *LSTM, prefix string, k int, c Config) (*LSTMLayer, error) {
@@ -383,7 +383,7 @@ func (l *LSTMLayer) Forward(t *autodiff.Tape, x *autodiff.Var, batch int) *autod
 		core.Forward(out.Value.Data, xproj.Data, l.state, steps)
 		return out
 	}
-	op := l.ops.get()
+	op := l.ops.Get()
 	core := l.core(&op.core)
 	core.Inference, core.DeferWeightHH = false, true
 	core.Forward(out.Value.Data, xproj.Data, l.state, steps)
@@ -418,7 +418,7 @@ func (op *segmentOp) Backward() {
 	}
 	op.db = a.Alloc(4 * hid) // from the arena here: the background must not allocate from it
 	l.stack.async.Run(op)
-	l.ops.put() // reused only by the next forward pass, after the LM's join
+	l.ops.Put() // reused only by the next forward pass, after the LM's join
 }
 
 // Background adds W_hh's gradient (Layer.WeightHHGrad), dW_ih += dxprojᵀ·x
@@ -430,30 +430,6 @@ func (op *segmentOp) Background() {
 	tensor.SumRows(&op.db, &op.dxproj, 1, 0)
 	tensor.Add(&l.BiasIH.Grad, &l.BiasIH.Grad, &op.db)
 	tensor.Add(&l.BiasHH.Grad, &l.BiasHH.Grad, &op.db)
-}
-
-// opPool hands out op structs that a layer reuses segment after segment
-// (see nn's pool of the same name): get returns a fresh one for each
-// recorded segment, Backward, which runs in reverse order of recording,
-// gives the last one back with put.
-type opPool[T any] struct {
-	ops  []*T
-	used int
-}
-
-func (p *opPool[T]) get() *T {
-	if p.used == len(p.ops) {
-		p.ops = append(p.ops, new(T))
-	}
-	op := p.ops[p.used]
-	p.used++
-	return op
-}
-
-func (p *opPool[T]) put() {
-	if p.used > 0 {
-		p.used--
-	}
 }
 
 // NewLM returns an nn.LM (cfg's sizes, dropout, initialisation scale and
