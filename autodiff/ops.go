@@ -2,6 +2,7 @@ package autodiff
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/neuromod-go/neuromod/asm"
@@ -305,7 +306,7 @@ func (t *Tape) Concat(axis int, xs ...*Var) *Var {
 	copy(dims[:], first.Shape())
 	for _, x := range xs[1:] {
 		s := x.Value.Shape()
-		if len(s) != rank || !sameDims(s[:k], dims[:k]) || !sameDims(s[k+1:], dims[k+1:rank]) {
+		if len(s) != rank || !slices.Equal(s[:k], dims[:k]) || !slices.Equal(s[k+1:], dims[k+1:rank]) {
 			panic("autodiff.Concat: shapes " + fmt.Sprint(first.Shape()) + " and " + fmt.Sprint(s) + " disagree off the axis")
 		}
 		dims[k] += s[k]
@@ -330,18 +331,6 @@ func (t *Tape) Concat(axis int, xs ...*Var) *Var {
 		t.record(concatBackward, out, xs...).axis = axis
 	}
 	return out
-}
-
-func sameDims(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func concatBackward(_ *Tape, n *node) {

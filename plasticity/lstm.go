@@ -3,6 +3,7 @@ package plasticity
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 
 	"github.com/neuromod-go/neuromod/autodiff"
@@ -206,7 +207,7 @@ func (l *LSTM) SetCarriedState(st map[string]tensor.Tensor) error {
 			if !ok {
 				return fmt.Errorf("plastic LSTM state lacks %s%s", name, suffix)
 			}
-			if !sameInts(x.Shape(), shape) || len(x.Data) != x.Len() {
+			if !slices.Equal(x.Shape(), shape) || len(x.Data) != x.Len() {
 				return fmt.Errorf("plastic LSTM state: %s%s is %v, want %v", name, suffix, x.Shape(), shape)
 			}
 		}
@@ -224,18 +225,6 @@ func (l *LSTM) SetCarriedState(st map[string]tensor.Tensor) error {
 		}
 	}
 	return nil
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // LSTMLayer is one layer of a plastic LSTM stack, its parameters and the
