@@ -13,6 +13,14 @@ var avx512Rows = plasticRows{
 	hebbFan: plasticHebbFanRowAVX512, hebbFanBack: plasticHebbFanBackRowAVX512,
 	retroFan: plasticRetroFanRowAVX512, retroFanBack: plasticRetroFanBackRowAVX512,
 	hebbScaleBack: plasticHebbScaleBackRowAVX512,
+	mat: &plasticMats{
+		hebb: plasticHebbMatAVX512, hebbRead: plasticHebbReadMatAVX512,
+		hebbFan: plasticHebbFanMatAVX512, hebbFanRead: plasticHebbFanReadMatAVX512,
+		hebbScaleBack: plasticHebbScaleBackMatAVX512, hebbFanBack: plasticHebbFanBackMatAVX512,
+		readBack: plasticReadBackMatAVX512,
+		retroFan: plasticRetroFanMatAVX512, retroFanRead: plasticRetroFanReadMatAVX512,
+		retroFanBack: plasticRetroFanBackMatAVX512,
+	},
 }
 
 // avx2Rows are the AVX2 row primitives; each runs its assembly on the largest
@@ -236,3 +244,56 @@ func plasticHebbScaleBackRowAVX512(dW, dpost, dU, w, post, u []float32, x, m, cl
 //
 //go:noescape
 func plasticHebbScaleBackRowAVX2(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
+
+// Whole-matrix kernels (plastic_amd64.s): each runs a driver of
+// plastic_rows.go, row loop included, for one modulation shape.
+
+// plasticHebbMatAVX512 is rowsHebbUpdate for a whole matrix whose M is the scale itself (one per connection, m = 1, no bias).
+//
+//go:noescape
+func plasticHebbMatAVX512(dst, w, post, M, pre []float32, clip float32)
+
+// plasticHebbReadMatAVX512 is rowsHebbUpdateRead for a whole matrix whose M is the scale itself.
+//
+//go:noescape
+func plasticHebbReadMatAVX512(dst, w, post, M, pre, p, h, alpha []float32, clip float32)
+
+// plasticHebbFanMatAVX512 is rowsHebbUpdate for a whole matrix with a per-connection fan-out and bias.
+//
+//go:noescape
+func plasticHebbFanMatAVX512(dst, w, post, u, beta, pre []float32, m, clip float32)
+
+// plasticHebbFanReadMatAVX512 is rowsHebbUpdateRead for a whole matrix with a per-connection fan-out and bias.
+//
+//go:noescape
+func plasticHebbFanReadMatAVX512(dst, w, post, u, beta, pre, p, h, alpha []float32, m, clip float32)
+
+// plasticHebbScaleBackMatAVX512 is rowsHebbUpdateBackward for a whole matrix with M = u*m, per connection, no bias.
+//
+//go:noescape
+func plasticHebbScaleBackMatAVX512(dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
+
+// plasticHebbFanBackMatAVX512 is rowsHebbUpdateBackward for a whole matrix with a per-connection fan-out and bias.
+//
+//go:noescape
+func plasticHebbFanBackMatAVX512(dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
+
+// plasticReadBackMatAVX512 is rowsPlasticReadBackward for a whole matrix.
+//
+//go:noescape
+func plasticReadBackMatAVX512(dh, dA, dW, a, w, da, h []float32)
+
+// plasticRetroFanMatAVX512 is rowsRetroUpdate for a whole matrix with a per-connection fan-out, bias and η.
+//
+//go:noescape
+func plasticRetroFanMatAVX512(dw, de, w, e, post, u, beta, eta, pre []float32, m, clip float32)
+
+// plasticRetroFanReadMatAVX512 is rowsRetroUpdateRead for a whole matrix with a per-connection fan-out, bias and η.
+//
+//go:noescape
+func plasticRetroFanReadMatAVX512(dw, de, w, e, post, u, beta, eta, pre, p, h, alpha []float32, m, clip float32)
+
+// plasticRetroFanBackMatAVX512 is rowsRetroUpdateBackward for a whole matrix with a per-connection fan-out, bias and η.
+//
+//go:noescape
+func plasticRetroFanBackMatAVX512(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)

@@ -14,6 +14,12 @@ import "sync"
 // The Go primitives (rowMulAddGo …) are the reference of each primitive; the
 // AVX2 and NEON ones run their vector loop on a multiple of the vector width
 // and leave the remaining tail to the Go primitive.
+//
+// A level may also have whole-matrix kernels (plasticMats; AVX-512 does)
+// that run a driver's row loop themselves for the default modulation shapes,
+// one value per connection: a call per row costs as much as a short row's
+// work at H ≈ 200, and the fused update-then-read does the read on the row
+// it has just written, in registers, instead of in a second pass.
 
 // plasticBlock is the column block of the update drivers.
 const plasticBlock = 256
@@ -69,12 +75,35 @@ type plasticRows struct {
 	// plasticity's per-connection η): dU[j] += dM*m; returns Σ dD*post[j]
 	// and Σ dM*u[j]. It spares the dM buffer and the modBack pass.
 	hebbScaleBack func(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32)
+
+	// Optional whole-matrix kernels, which run a driver's row loop
+	// themselves (sparing a call per row) for the default modulation
+	// shapes, one value per connection; nil when a level has none. Each
+	// computes what its driver would, element for element.
+	mat *plasticMats
+}
+
+// plasticMats are a level's whole-matrix kernels: "scale" for M = scale
+// (Hebbian plasticity's η: m = 1, no bias), "fan" for M = u*m + beta, and
+// the retroactive update with a per-connection η. A Read variant also does
+// the read of the updated trace (rowsHebbUpdateRead, rowsRetroUpdateRead).
+type plasticMats struct {
+	hebb          func(dst, w, post, M, pre []float32, clip float32)
+	hebbRead      func(dst, w, post, M, pre, p, h, alpha []float32, clip float32)
+	hebbFan       func(dst, w, post, u, beta, pre []float32, m, clip float32)
+	hebbFanRead   func(dst, w, post, u, beta, pre, p, h, alpha []float32, m, clip float32)
+	hebbScaleBack func(dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) float32
+	hebbFanBack   func(dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) float32
+	readBack      func(dh, dA, dW, a, w, da, h []float32)
+	retroFan      func(dw, de, w, e, post, u, beta, eta, pre []float32, m, clip float32)
+	retroFanRead  func(dw, de, w, e, post, u, beta, eta, pre, p, h, alpha []float32, m, clip float32)
+	retroFanBack  func(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) float32
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and
 // their tails, and a way to test the drivers on every build.
 var goRows = plasticRows{rowMulAddGo, rowReadBackGo, rowModGo, rowHebbGo, rowHebbBackGo, rowModBackGo, rowRetroGo, rowRetroBackGo,
-	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo, rowHebbScaleBackGo}
+	rowHebbFanGo, rowHebbFanBackGo, rowRetroFanGo, rowRetroFanBackGo, rowHebbScaleBackGo, nil}
 
 func rowHebbScaleBackGo(dW, dpost, dU, w, post, u []float32, x, m, clip float32) (s, dm float32) {
 	n := len(dW)
@@ -284,6 +313,10 @@ func rowsPlasticReadPerNeuron(k *plasticRows, p, h, alpha, hebb []float32) {
 
 func rowsPlasticReadBackward(k *plasticRows, dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
 	n := len(h)
+	if k.mat != nil {
+		k.mat.readBack(dh, dalpha, dhebb, alpha, hebb, da, h)
+		return
+	}
 	for i := 0; i < n; i++ {
 		r := i * n
 		dh[i] += k.readBack(dalpha[r:r+n], dhebb[r:r+n], alpha[r:r+n], hebb[r:r+n], da, h[i])
@@ -345,6 +378,22 @@ func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32,
 // over i of p's sums, of rowsPlasticRead on the updated trace.
 func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
 	n := len(pre)
+	if k.mat != nil && perRow(n, len(scale)) {
+		switch {
+		case len(bias) > 0 && p != nil:
+			k.mat.hebbFanRead(dst, hebb, post, scale, bias, pre, p, h, alpha, m, clip)
+			return
+		case len(bias) > 0:
+			k.mat.hebbFan(dst, hebb, post, scale, bias, pre, m, clip)
+			return
+		case m == 1 && p != nil:
+			k.mat.hebbRead(dst, hebb, post, scale, pre, p, h, alpha, clip)
+			return
+		case m == 1:
+			k.mat.hebb(dst, hebb, post, scale, pre, clip)
+			return
+		}
+	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
 	mbuf := &sc.m
@@ -405,6 +454,12 @@ func modGrad(k *plasticRows, dM, dscale, dbias, scale []float32, n, i, j0 int, m
 
 func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
 	n := len(pre)
+	if k.mat != nil && perRow(n, len(scale)) {
+		if len(bias) > 0 {
+			return k.mat.hebbFanBack(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+		}
+		return k.mat.hebbScaleBack(dhebb, dpre, dpost, dscale, hebb, pre, post, scale, m, clip)
+	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
 	mbuf, dmbuf := &sc.m, &sc.dm
@@ -448,6 +503,14 @@ func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, sc
 // of each updated row segment of dstHebb, as in rowsHebbUpdateRead.
 func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
 	n := len(pre)
+	if k.mat != nil && perRow(n, len(scale)) && len(bias) > 0 && len(eta) == n*n {
+		if p != nil {
+			k.mat.retroFanRead(dstHebb, dstElig, hebb, elig, post, scale, bias, eta, pre, p, h, alpha, m, clip)
+		} else {
+			k.mat.retroFan(dstHebb, dstElig, hebb, elig, post, scale, bias, eta, pre, m, clip)
+		}
+		return
+	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
 	mbuf, ebuf := &sc.m, &sc.e
@@ -492,6 +555,9 @@ func etaBlock(buf, eta []float32) []float32 {
 
 func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	n := len(pre)
+	if k.mat != nil && perRow(n, len(scale)) && len(bias) > 0 && len(eta) == n*n {
+		return k.mat.retroFanBack(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
 	mbuf, dmbuf, ebuf, debuf := &sc.m, &sc.dm, &sc.e, &sc.de
