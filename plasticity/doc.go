@@ -63,23 +63,27 @@
 //
 // Per step and sample the layer does the baseline's work (forward, one GEMM
 // over the batch for all four gates' h·W_hh and the fused cell; backward, the
-// fused cell and a vector–matrix product per sample, then one GEMM for W_hh's
-// gradient over the segment) plus O(H²) plastic work done by the fused
+// fused cell and one small GEMM per step for a group of Layer.Group samples,
+// then one GEMM for W_hh's gradient over the segment) plus O(H²) plastic
+// work done by the fused
 // kernels of package asm: the read α ⊙ (h·Hebb), never forming w + α⊙Hebb,
 // the trace update with its clip in the same pass, and their backward
 // counterparts, plus one replayed trace update per step. With one α per
 // connection, Forward does the read of step t+1 in the pass that updates
 // the trace at step t (asm.HebbUpdateRead, asm.RetroUpdateRead), so the
 // trace is streamed from memory once per step, not twice. The per-sample
-// work is shared by Layer.Workers goroutines.
+// work is shared by Layer.Workers goroutines. At AVX-512 the default shapes
+// (one value per connection) have whole-matrix kernels that run the row
+// loop in assembly as well.
 //
 // # Memory
 //
 // An entry clipped at step t cannot be recovered from Hebb(t+1), so the
 // traces cannot be run backwards. Instead Forward keeps the traces entering
-// every k-th step (k = Layer.CheckpointEvery) and Backward, which runs each
-// sample back through the whole segment on its own, replays the sample's
-// steps from its checkpoint with the very same floating-point operations —
+// every k-th step (k = Layer.CheckpointEvery) and Backward, which runs the
+// samples back through the whole segment in groups of G (Layer.Group),
+// replays each sample's steps from its checkpoint with the very same
+// floating-point operations —
 // so the gradients are bit-identical to keeping every step (tested for
 // k = 1 … T). Sizes in float32 values, for a segment of T steps, batch B,
 // hidden size H and W workers (Layer.Workers), traces doubled for Retro
@@ -88,13 +92,14 @@
 //	Forward, per step:     (6H + 1)·B        gate activations 4H, h, c, and m
 //	Forward, checkpoints:  ⌈T/k⌉·B·H²
 //	Backward (Scratch):    B·H²              the running trace gradients
-//	                       W·(k−1)·H²        each worker's replay of one sample
+//	                       W·G·(k−1)·H²      each worker's replay of a group
 //
-// The default k minimises ⌈T/k⌉·B + W·(k−1): at T = 20, B = 20, W = 2 it is
-// k = 10, 58·H² in all (2.9·B·H²) instead of T·B·H² = 400·H² for a copy of
-// the trace per step. Layers whose backward passes do not overlap can share
-// one Scratch, so a two-layer stack holds its two states' traces (2·B·H²),
-// the checkpoints (4·B·H²), one running gradient (B·H²) and the replay
-// buffers (18·H²): about 8·B·H², 25 MB at B = 20, H = 200 (50 MB for Retro).
+// The default k minimises ⌈T/k⌉·B + W·G·(k−1): at T = 20, B = 20, W = 2 and
+// the default G = 2 it is k = 10, 76·H² in all (3.8·B·H²) instead of
+// T·B·H² = 400·H² for a copy of the trace per step. Layers whose backward
+// passes do not overlap can share one Scratch, so a two-layer stack holds
+// its two states' traces (2·B·H²), the checkpoints (4·B·H²), one running
+// gradient (B·H²) and the replay buffers (36·H²): about 9·B·H², 28 MB at
+// B = 20, H = 200 (56 MB for Retro).
 // The replay costs one extra trace update per step in Backward.
 package plasticity

@@ -17,11 +17,12 @@ import (
 // allocates only the workers' closures (a few per step).
 //
 // Forward goes step by step over the whole batch (one GEMM per step for the
-// gates). Backward goes sample by sample, each sample through all its steps
-// in reverse (its recurrent gradient through W_hh is then a vector–matrix
-// product per step rather than one GEMM per step for the batch): the
-// samples are independent, and one sample's traces, replayed from its
-// checkpoint, stay in cache while its steps are run back.
+// gates). Backward runs the batch in groups of a few samples (Group), each
+// group through all its steps in reverse, its samples in lockstep: the
+// samples are independent, a group's traces are replayed from its
+// checkpoint into buffers of its own, and the recurrent gradient through
+// W_hh is one small GEMM per step for the group, which reads W_hh once
+// where one vector–matrix product per sample would read it Group times.
 type Layer struct {
 	P *Params
 	// CheckpointEvery is k: Forward keeps the traces every k steps and
@@ -33,6 +34,11 @@ type Layer struct {
 	// more than the batch. Outputs and dxproj do not depend on it; parameter
 	// gradients only through the order in which the workers' sums are added.
 	Workers int
+	// Group is the number of samples Backward runs back in lockstep (0: a
+	// default of 2). The groups are fixed blocks of the batch, shared out
+	// whole among the workers, so results do not depend on Workers. A group
+	// needs Group·(k−1) replay buffers of H² (see the package doc).
+	Group int
 	// Inference makes Forward skip the trace checkpoints, which only
 	// Backward needs (evaluation: the traces still update). Backward after
 	// such a Forward panics.
@@ -47,6 +53,7 @@ type Layer struct {
 
 	// The record of the last Forward.
 	steps, batch, k int
+	group           int       // Backward's group size (Group or its default)
 	recorded        bool      // whether the last Forward kept the checkpoints
 	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
@@ -104,6 +111,24 @@ func (l *Layer) modulation() (scale, bias []float32) {
 	return p.FanWeight, p.FanBias
 }
 
+// defaultGroup is Layer.Group's default. The recurrent GEMM of a group of
+// G samples reads W_hh (4H² values) once per step instead of G times; with
+// one sample at a time those reads took about a fifth of Backward's time
+// (the zaremba-small plastic model, H = 194). G = 2 halves them for k−1
+// more replay buffers of H² per worker; G = 4 measured no faster on two
+// threads, where the traces' memory traffic bounds the rest, and needs
+// more memory (or checkpoints).
+const defaultGroup = 2
+
+// groupSize is Backward's group for a batch of b samples.
+func (l *Layer) groupSize(b int) int {
+	g := l.Group
+	if g <= 0 {
+		g = defaultGroup
+	}
+	return max(1, min(g, b))
+}
+
 // workers is the number of goroutines for a batch of b samples.
 func (l *Layer) workers(b int) int {
 	w := l.Workers
@@ -115,15 +140,16 @@ func (l *Layer) workers(b int) int {
 
 // checkpointEvery is the k for a segment of T steps and batch b: the
 // configured one, or the one that minimises the trace-sized memory,
-// ⌈T/k⌉ checkpoints of B·H² plus workers·(k−1) replay buffers of H².
+// ⌈T/k⌉ checkpoints of B·H² plus workers·group·(k−1) replay buffers of H².
 func (l *Layer) checkpointEvery(steps, b int) int {
 	if l.CheckpointEvery > 0 {
 		return max(1, min(l.CheckpointEvery, steps))
 	}
-	nw := l.workers(b)
+	g := l.groupSize(b)
+	nw := l.workers((b + g - 1) / g)
 	best, bestCost := 1, -1
 	for k := 1; k <= steps; k++ {
-		cost := (steps+k-1)/k*b + nw*(k-1)
+		cost := (steps+k-1)/k*b + nw*g*(k-1)
 		if bestCost < 0 || cost < bestCost {
 			best, bestCost = k, cost
 		}
@@ -166,15 +192,17 @@ func (j *forwardJob) run(_, s0, s1 int) {
 	}
 }
 
-// backwardJob runs its samples back through the segment.
+// backwardJob runs its groups back through the segment: its "samples" are
+// Backward's groups, [g0, g1) a range of them.
 type backwardJob struct {
 	l             *Layer
 	dxproj, dhOut []float32
 }
 
-func (j *backwardJob) run(w, s0, s1 int) {
-	for s := s0; s < s1; s++ {
-		j.l.sampleBackward(w, s, j.dxproj, j.dhOut)
+func (j *backwardJob) run(w, g0, g1 int) {
+	l := j.l
+	for g := g0; g < g1; g++ {
+		l.groupBackward(w, g*l.group, min((g+1)*l.group, l.batch), j.dxproj, j.dhOut)
 	}
 }
 
@@ -404,7 +432,9 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		panic(fmt.Sprintf("plasticity: Backward: len(dhOut)=%d, len(dxproj)=%d for T=%d B=%d H=%d",
 			len(dhOut), len(dxproj), steps, b, h))
 	}
-	nw := l.workers(b)
+	l.group = l.groupSize(b)
+	groups := (b + l.group - 1) / l.group
+	nw := l.workers(groups)
 	// Forward's W_hhᵀ, unless the weights changed since (they do not
 	// between a Forward and its Backward in training, but a caller may).
 	l.whhT = grow(l.whhT, 4*h*h)
@@ -413,12 +443,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		l.Scratch = new(Scratch)
 	}
 	sc := l.Scratch
-	sc.rec = grow(sc.rec, nw*(k-1)*hh)
+	sc.rec = grow(sc.rec, nw*l.group*(k-1)*hh)
 	// The trace gradients are cleared per sample by the workers, in
 	// parallel and just before use.
 	sc.dHebb = grow(sc.dHebb, bhh)
 	if c.Variant == Retro {
-		sc.recE = grow(sc.recE, nw*(k-1)*hh)
+		sc.recE = grow(sc.recE, nw*l.group*(k-1)*hh)
 		sc.dE = grow(sc.dE, bhh)
 	}
 	l.dh = zeroed(l.dh, bh)
@@ -441,7 +471,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	}
 
 	l.bwdJob = backwardJob{l, dxproj, dhOut}
-	l.parallel(b, &l.bwdJob)
+	l.parallel(groups, &l.bwdJob)
 	l.bwdJob = backwardJob{} // keep no reference to the caller's slices
 
 	if !l.DeferWeightHH {
@@ -477,57 +507,74 @@ func (l *Layer) WeightHHGrad(dxproj []float32, g *Params) {
 	gemm.Sgemm(true, false, 4*h, h, n, 1, dxproj, 4*h, l.hs[:n*h], h, 1, g.WeightHH, h)
 }
 
-// sampleBackward runs sample s back through the whole segment on worker w:
-// chunk by chunk from the last, it replays the chunk's traces from the
-// checkpoint into the worker's replay buffer, then runs the chunk's steps in
-// reverse.
-func (l *Layer) sampleBackward(w, s int, dxproj, dhOut []float32) {
+// groupBackward runs the samples s0…s1−1 (a group) back through the whole
+// segment on worker w, in lockstep: chunk by chunk from the last, it replays
+// the chunk's traces of each sample from the checkpoint into the worker's
+// replay buffers, then runs the chunk's steps in reverse, each step sample
+// by sample and then the recurrent gradient through W_hh for the group.
+func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	p := l.P
 	c := p.Config
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
 	bh, hh := b*h, h*h
-	sh := s * h
 	sc := l.Scratch
-	rec := sc.rec[w*(k-1)*hh : (w+1)*(k-1)*hh]
+	per := l.group * (k - 1) * hh // a worker's replay buffers
+	rec := sc.rec[w*per : (w+1)*per]
 	var recE []float32
 	if c.Variant == Retro {
-		recE = sc.recE[w*(k-1)*hh : (w+1)*(k-1)*hh]
+		recE = sc.recE[w*per : (w+1)*per]
 	}
-	// tracesAt gives the traces entering step t of the chunk starting at
-	// first: the checkpoint itself, or the replay buffer.
-	tracesAt := func(first, t int) (hebb, elig []float32) {
+	// tracesAt gives sample s's traces entering step t of the chunk
+	// starting at first: the checkpoint itself, or the replay buffer.
+	tracesAt := func(s, first, t int) (hebb, elig []float32) {
 		if t == first {
 			o := (first/k*b + s) * hh
 			return l.ckHebb[o : o+hh], sampleOf(l.ckE, first/k*b+s, hh)
 		}
-		return sampleOf(rec, t-first-1, hh), sampleOf(recE, t-first-1, hh)
+		q := (s-s0)*(k-1) + t - first - 1
+		return sampleOf(rec, q, hh), sampleOf(recE, q, hh)
 	}
-	dh, dht, dhPrev := l.dh[sh:sh+h], l.dht[sh:sh+h], l.dhPrev[sh:sh+h]
 	// The traces leaving the segment get no gradient (segments are
 	// detached).
-	clear(sc.dHebb[s*hh : (s+1)*hh])
-	clear(sampleOf(sc.dE, s, hh))
+	for s := s0; s < s1; s++ {
+		clear(sc.dHebb[s*hh : (s+1)*hh])
+		clear(sampleOf(sc.dE, s, hh))
+	}
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
 		last := min(first+k, steps) // the chunk is steps first … last−1
 		// Replay the chunk's trace updates from its checkpoint, exactly as
 		// Forward did them (out of place, so no copies).
-		for t := first + 1; t < last; t++ {
-			hPrev, ePrev := tracesAt(first, t-1)
-			hebb, elig := tracesAt(first, t)
-			l.traceStep(t-1, s, hPrev, ePrev, hebb, elig, nil)
+		for s := s0; s < s1; s++ {
+			for t := first + 1; t < last; t++ {
+				hPrev, ePrev := tracesAt(s, first, t-1)
+				hebb, elig := tracesAt(s, first, t)
+				l.traceStep(t-1, s, hPrev, ePrev, hebb, elig, nil)
+			}
 		}
 		for t := last - 1; t >= first; t-- {
-			hebb, elig := tracesAt(first, t)
-			dGates := dxproj[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
-			// dht: the gradient of h(t), from the loss and from step t+1.
-			asm.Add(dht, dhOut[t*bh+sh:t*bh+sh+h], dh)
-			clear(dhPrev)
-			l.stepBackward(t, s, &l.wg[w], hebb, elig, dGates)
-			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh,
-			// as H dot products along the rows of W_hhᵀ (a vector–matrix
-			// product, which a GEMM call does at half the speed).
-			for i := range dh {
-				dh[i] = dhPrev[i] + asm.Dot(l.whhT[i*4*h:(i+1)*4*h], dGates)
+			for s := s0; s < s1; s++ {
+				sh := s * h
+				hebb, elig := tracesAt(s, first, t)
+				// dht: the gradient of h(t), from the loss and from step t+1.
+				asm.Add(l.dht[sh:sh+h], dhOut[t*bh+sh:t*bh+sh+h], l.dh[sh:sh+h])
+				clear(l.dhPrev[sh : sh+h])
+				l.stepBackward(t, s, &l.wg[w], hebb, elig, dxproj[t*4*bh+4*sh:t*4*bh+4*sh+4*h])
+			}
+			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh.
+			// The group's samples are adjacent rows of dxproj, dh and
+			// dhPrev, so one small GEMM reads W_hh once for all of them; a
+			// group of one does H dot products along the rows of W_hhᵀ
+			// instead (a vector–matrix product, which a GEMM call does at
+			// half the speed).
+			dh, dhPrev := l.dh[s0*h:s1*h], l.dhPrev[s0*h:s1*h]
+			dGates := dxproj[t*4*bh+4*s0*h : t*4*bh+4*s1*h]
+			if s1-s0 == 1 {
+				for i := range dh {
+					dh[i] = dhPrev[i] + asm.Dot(l.whhT[i*4*h:(i+1)*4*h], dGates)
+				}
+			} else {
+				copy(dh, dhPrev)
+				gemm.Sgemm(false, false, s1-s0, h, 4*h, 1, dGates, 4*h, p.WeightHH, h, 1, dh, h)
 			}
 		}
 	}

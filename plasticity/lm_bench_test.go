@@ -3,6 +3,8 @@ package plasticity
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/neuromod-go/neuromod/autodiff"
@@ -41,6 +43,10 @@ func BenchmarkPlasticLMTrainStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			if l, ok := m.RNN.(*LSTM); ok {
+				// NEUROMOD_BENCH_GROUP=G sets Layer.Group, for tuning.
+				l.Group = envInt("NEUROMOD_BENCH_GROUP")
+			}
 			r := rand.New(rand.NewPCG(1, 1))
 			in, tg := randIDs(r, steps*batch, vocab), randIDs(r, steps*batch, vocab)
 			params := m.Params()
@@ -65,4 +71,10 @@ func BenchmarkPlasticLMTrainStep(b *testing.B) {
 			b.ReportMetric(float64(nn.ParamCount(m)), "params")
 		})
 	}
+}
+
+// envInt is the integer value of an environment variable, 0 when unset.
+func envInt(name string) int {
+	v, _ := strconv.Atoi(os.Getenv(name))
+	return v
 }

@@ -50,9 +50,10 @@ type LSTM struct {
 	// Dropout, if not nil, is applied to the output of every layer but the
 	// last.
 	Dropout *nn.Dropout
-	// Workers and CheckpointEvery are passed to every layer's Layer (0: the
-	// defaults, GOMAXPROCS workers and the k that needs least memory).
-	Workers, CheckpointEvery int
+	// Workers, CheckpointEvery and Group are passed to every layer's Layer
+	// (0: the defaults, GOMAXPROCS workers, the k that needs least memory
+	// and Layer.Group's default).
+	Workers, CheckpointEvery, Group int
 
 	scratch Scratch // shared: the layers' backward passes never overlap
 	async   nn.Async
@@ -337,6 +338,7 @@ func (l *LSTMLayer) core(c **Layer) *Layer {
 		(*c).Scratch = &l.stack.scratch
 	}
 	(*c).Workers, (*c).CheckpointEvery = l.stack.Workers, l.stack.CheckpointEvery
+	(*c).Group = l.stack.Group
 	return *c
 }
 

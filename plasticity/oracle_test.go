@@ -597,19 +597,60 @@ func TestWorkers(t *testing.T) {
 				require.Equal(t, out1, out)
 				require.Equal(t, st1, st)
 				require.Equal(t, dx1, dx)
-				// The workers' partial sums are added in another order, so
-				// the sums differ by rounding relative to their terms, not
-				// to the result: an element that cancels to near zero is
-				// compared at the scale of the tensor's largest.
-				for i, tn := range g1.Tensors() {
-					got := g.Tensors()[i].Data
-					scale := max(float64(maxAbs(tn.Data)), 1e-3)
-					for e, w := range tn.Data {
-						diff := math.Abs(float64(w) - float64(got[e]))
-						require.LessOrEqual(t, diff, 1e-5*math.Max(math.Abs(float64(w)), scale),
-							"%s[%d] = %v, want %v", tn.Name, e, got[e], w)
-					}
+				requireSumsClose(t, g1, g)
+			}
+		})
+	}
+}
+
+// requireSumsClose checks gradients whose sums were added in another order:
+// they differ by rounding relative to their terms, not to the result, so an
+// element that cancels to near zero is compared at the scale of the
+// tensor's largest.
+func requireSumsClose(t *testing.T, want, got *Params) {
+	t.Helper()
+	for i, tn := range want.Tensors() {
+		g := got.Tensors()[i].Data
+		scale := max(float64(maxAbs(tn.Data)), 1e-3)
+		for e, w := range tn.Data {
+			diff := math.Abs(float64(w) - float64(g[e]))
+			require.LessOrEqual(t, diff, 1e-5*math.Max(math.Abs(float64(w)), scale),
+				"%s[%d] = %v, want %v", tn.Name, e, g[e], w)
+		}
+	}
+}
+
+// Backward's lockstep groups change only the order of sums: the outputs and
+// the final state do not depend on them at all, dxproj only through the
+// recurrent GEMM of a group (a dot product per sample for a group of one),
+// and the parameters' gradients as with workers. Group sizes that do not
+// divide the batch leave a smaller last group.
+func TestGroups(t *testing.T) {
+	for _, c := range gradConfigs() {
+		t.Run(configName(c), func(t *testing.T) {
+			const steps, batch = 6, 5
+			s := newSetup(c, steps, batch, 19)
+			run := func(group int) ([]float32, *State, []float32, *Params) {
+				l := NewLayer(s.p)
+				l.Group, l.Workers = group, 2
+				st := s.st.Clone()
+				out := make([]float32, steps*batch*c.Hidden)
+				l.Forward(out, s.xproj, st, steps)
+				dx := make([]float32, len(s.xproj))
+				g, _ := NewParams(c)
+				l.Backward(dx, s.R, g)
+				return out, st, dx, g
+			}
+			out1, st1, dx1, g1 := run(1)
+			for _, group := range []int{2, 3, 5} {
+				out, st, dx, g := run(group)
+				require.Equal(t, out1, out)
+				require.Equal(t, st1, st)
+				scale := max(float64(maxAbs(dx1)), 1e-3)
+				for i, w := range dx1 {
+					require.InDelta(t, w, dx[i], 1e-5*scale, "dxproj[%d], group %d", i, group)
 				}
+				requireSumsClose(t, g1, g)
 			}
 		})
 	}
