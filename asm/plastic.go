@@ -238,6 +238,47 @@ func RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta [
 	retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
 }
 
+// PlasticReadHebbUpdateBackward is the backward pass of one step's plastic
+// read followed by that of the previous step's trace update, in one pass
+// over the trace gradient they share: the plastic layer's backward runs the
+// read of step t+1 (hebbNext = Hebb(t+1), h = h(t), da the gradient of step
+// t+1's read) and then the update Hebb(t) → Hebb(t+1) of step t (hebb, pre =
+// h(t−1), post = g(t), …), and the second needs just the gradient the first
+// completes, row by row. dhebb holds on entry the gradient of Hebb(t+1)
+// from later steps, and on return that of Hebb(t) through the update. One α
+// per connection. Elementwise results are bit-identical to the two calls;
+// the sums are reassociated as theirs are.
+//
+//	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+//	return HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+func PlasticReadHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) (dm float32) {
+	n := len(pre)
+	checkLen("PlasticReadHebbUpdateBackward", n, len(dh), len(da), len(h), len(post), len(dpre), len(dpost))
+	checkSquare("PlasticReadHebbUpdateBackward", n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(hebb))
+	checkMod("PlasticReadHebbUpdateBackward", n, len(scale), len(bias))
+	checkLen("PlasticReadHebbUpdateBackward", len(scale), len(dscale))
+	checkLen("PlasticReadHebbUpdateBackward", len(bias), len(dbias))
+	return readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+}
+
+// PlasticReadRetroUpdateBackward is PlasticReadHebbUpdateBackward for
+// retroactive neuromodulation: the read's backward of step t+1, then
+// RetroUpdateBackward of step t.
+//
+//	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+//	return RetroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+func PlasticReadRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) (dm float32) {
+	n := len(pre)
+	checkLen("PlasticReadRetroUpdateBackward", n, len(dh), len(da), len(h), len(post), len(dpre), len(dpost))
+	checkSquare("PlasticReadRetroUpdateBackward", n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(delig), len(hebb), len(elig))
+	checkMod("PlasticReadRetroUpdateBackward", n, len(scale), len(bias))
+	checkEta("PlasticReadRetroUpdateBackward", n, len(eta))
+	checkLen("PlasticReadRetroUpdateBackward", len(scale), len(dscale))
+	checkLen("PlasticReadRetroUpdateBackward", len(bias), len(dbias))
+	checkLen("PlasticReadRetroUpdateBackward", len(eta), len(deta))
+	return readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}
+
 // checkSquare panics unless every length is n·n.
 func checkSquare(kernel string, n int, lens ...int) {
 	for _, l := range lens {

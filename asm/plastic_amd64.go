@@ -19,7 +19,9 @@ var avx512Rows = plasticRows{
 		hebbScaleBack: plasticHebbScaleBackMatAVX512, hebbFanBack: plasticHebbFanBackMatAVX512,
 		readBack: plasticReadBackMatAVX512,
 		retroFan: plasticRetroFanMatAVX512, retroFanRead: plasticRetroFanReadMatAVX512,
-		retroFanBack: plasticRetroFanBackMatAVX512,
+		retroFanBack:      plasticRetroFanBackMatAVX512,
+		readHebbScaleBack: plasticReadHebbScaleBackMatAVX512, readHebbFanBack: plasticReadHebbFanBackMatAVX512,
+		readRetroFanBack: plasticReadRetroFanBackMatAVX512,
 	},
 }
 
@@ -297,3 +299,22 @@ func plasticRetroFanReadMatAVX512(dw, de, w, e, post, u, beta, eta, pre, p, h, a
 //
 //go:noescape
 func plasticRetroFanBackMatAVX512(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
+
+// plasticReadHebbScaleBackMatAVX512 is readHebbUpdateBackward for a whole
+// matrix with M = u*m, per connection, no bias: the read's backward and the
+// update's backward row by row.
+//
+//go:noescape
+func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
+
+// plasticReadHebbFanBackMatAVX512 is readHebbUpdateBackward for a whole
+// matrix with a per-connection fan-out and bias.
+//
+//go:noescape
+func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
+
+// plasticReadRetroFanBackMatAVX512 is readRetroUpdateBackward for a whole
+// matrix with a per-connection fan-out, bias and η.
+//
+//go:noescape
+func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)

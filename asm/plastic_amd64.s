@@ -2311,3 +2311,445 @@ rfbm_done:
 	MOVSS   X0, dm+344(FP)
 	VZEROUPPER
 	RET
+
+// func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
+// The read's backward of step t+1 then the update's backward of step t with
+// M = u*m, one u per connection and no bias, row by row over whole matrices:
+// per row, RB_STEP (dh[i] += its sum) and then HSB_STEP on the same row of
+// dW (dpre[i] += its sum); returns dm. See PlasticReadHebbUpdateBackward.
+TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-348
+	VBROADCASTSS m+336(FP), Z12
+	VBROADCASTSS clip+340(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z17          // 1.0
+	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
+	MOVQ da_len+56(FP), BX
+	IMULQ BX, BX
+	MOVQ BX, total-8(SP)
+	MOVQ h_base+72(FP), BX
+	MOVQ BX, h-24(SP)
+	MOVQ dh_base+0(FP), BX
+	MOVQ BX, dh-32(SP)
+	MOVQ pre_base+264(FP), BX
+	MOVQ BX, pre-40(SP)
+	MOVQ dpre_base+168(FP), BX
+	MOVQ BX, dpre-48(SP)
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rhsb_row:
+	CMPQ AX, total-8(SP)
+	JGE  rhsb_done
+	MOVQ AX, row-16(SP)
+
+	// The read's backward on row i of step t+1's trace (RB_STEP).
+	MOVQ dalpha_base+24(FP), DI
+	MOVQ dW_base+144(FP), SI
+	MOVQ alpha_base+96(FP), R8
+	MOVQ hebbNext_base+120(FP), R9
+	MOVQ da_base+48(FP), R10
+	MOVQ AX, BX
+	SHLQ $2, BX
+	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ h-24(SP), BX
+	VBROADCASTSS (BX), Z8         // h[i]
+	ADDQ $4, BX
+	MOVQ BX, h-24(SP)
+	VXORPS Z9, Z9, Z9
+	MOVQ da_len+56(FP), CX
+
+rhsb_rfull:
+	CMPQ CX, $16
+	JLT  rhsb_rtail
+	RB_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhsb_rfull
+
+rhsb_rtail:
+	AVX512_MASK(CX, R11, rhsb_rbody, rhsb_rnext)
+
+rhsb_rbody:
+	RB_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhsb_rtail
+
+rhsb_rnext:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dh-32(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dh-32(SP)
+	MOVQ row-16(SP), AX
+
+	// The update's backward on the same row of step t, its trace gradient
+	// row still in cache.
+
+	MOVQ dW_base+144(FP), DI
+	MOVQ dpost_base+192(FP), SI
+	MOVQ dU_base+216(FP), R8
+	MOVQ w_base+240(FP), R10
+	MOVQ post_base+288(FP), R11
+	MOVQ u_base+312(FP), R12
+	MOVQ AX, BX
+	SHLQ $2, BX
+	SUBQ BX, SI
+	SUBQ BX, R11
+	MOVQ pre-40(SP), BX
+	VBROADCASTSS (BX), Z8         // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-40(SP)
+	VXORPS Z9, Z9, Z9
+	MOVQ da_len+56(FP), CX
+
+rhsb_ufull:
+	CMPQ CX, $16
+	JLT  rhsb_utail
+	HSB_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhsb_ufull
+
+rhsb_utail:
+	AVX512_MASK(CX, BX, rhsb_ubody, rhsb_unext)
+
+rhsb_ubody:
+	HSB_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhsb_utail
+
+rhsb_unext:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dpre-48(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dpre-48(SP)
+	JMP  rhsb_row
+
+rhsb_done:
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+344(FP)
+	VZEROUPPER
+	RET
+
+// func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
+// plasticReadHebbScaleBackMatAVX512 with M = u*m + beta, one fan-out weight
+// and bias per connection (HFB_STEP).
+TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-396
+	VBROADCASTSS m+384(FP), Z12
+	VBROADCASTSS clip+388(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z17          // 1.0
+	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
+	MOVQ da_len+56(FP), BX
+	IMULQ BX, BX
+	MOVQ BX, total-8(SP)
+	MOVQ h_base+72(FP), BX
+	MOVQ BX, h-24(SP)
+	MOVQ dh_base+0(FP), BX
+	MOVQ BX, dh-32(SP)
+	MOVQ pre_base+288(FP), BX
+	MOVQ BX, pre-40(SP)
+	MOVQ dpre_base+168(FP), BX
+	MOVQ BX, dpre-48(SP)
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rhfb_row:
+	CMPQ AX, total-8(SP)
+	JGE  rhfb_done
+	MOVQ AX, row-16(SP)
+
+	// The read's backward on row i of step t+1's trace (RB_STEP).
+	MOVQ dalpha_base+24(FP), DI
+	MOVQ dW_base+144(FP), SI
+	MOVQ alpha_base+96(FP), R8
+	MOVQ hebbNext_base+120(FP), R9
+	MOVQ da_base+48(FP), R10
+	MOVQ AX, BX
+	SHLQ $2, BX
+	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ h-24(SP), BX
+	VBROADCASTSS (BX), Z8         // h[i]
+	ADDQ $4, BX
+	MOVQ BX, h-24(SP)
+	VXORPS Z9, Z9, Z9
+	MOVQ da_len+56(FP), CX
+
+rhfb_rfull:
+	CMPQ CX, $16
+	JLT  rhfb_rtail
+	RB_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhfb_rfull
+
+rhfb_rtail:
+	AVX512_MASK(CX, R11, rhfb_rbody, rhfb_rnext)
+
+rhfb_rbody:
+	RB_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhfb_rtail
+
+rhfb_rnext:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dh-32(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dh-32(SP)
+	MOVQ row-16(SP), AX
+
+	// The update's backward on the same row of step t, its trace gradient
+	// row still in cache.
+
+	MOVQ dW_base+144(FP), DI
+	MOVQ dpost_base+192(FP), SI
+	MOVQ dU_base+216(FP), R8
+	MOVQ dB_base+240(FP), R9
+	MOVQ w_base+264(FP), R10
+	MOVQ post_base+312(FP), R11
+	MOVQ u_base+336(FP), R12
+	MOVQ beta_base+360(FP), R13
+	MOVQ AX, BX
+	SHLQ $2, BX
+	SUBQ BX, SI
+	SUBQ BX, R11
+	MOVQ pre-40(SP), BX
+	VBROADCASTSS (BX), Z8         // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-40(SP)
+	VXORPS Z9, Z9, Z9
+	MOVQ da_len+56(FP), CX
+
+rhfb_ufull:
+	CMPQ CX, $16
+	JLT  rhfb_utail
+	HFB_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhfb_ufull
+
+rhfb_utail:
+	AVX512_MASK(CX, BX, rhfb_ubody, rhfb_unext)
+
+rhfb_ubody:
+	HFB_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rhfb_utail
+
+rhfb_unext:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dpre-48(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dpre-48(SP)
+	JMP  rhfb_row
+
+rhfb_done:
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+392(FP)
+	VZEROUPPER
+	RET
+
+// func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
+// plasticReadHebbScaleBackMatAVX512 for retroactive neuromodulation with one
+// fan-out weight and bias and one η per connection: per row, RB_STEP and
+// then the steps of plasticRetroFanBackRowAVX512 (RFBF_STEP).
+TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $48-492
+	VBROADCASTSS m+480(FP), Z12
+	VBROADCASTSS clip+484(FP), Z10
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z17          // 1.0
+	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
+	MOVQ da_len+56(FP), BX
+	IMULQ BX, BX
+	MOVQ BX, total-8(SP)
+	MOVQ h_base+72(FP), BX
+	MOVQ BX, h-24(SP)
+	MOVQ dh_base+0(FP), BX
+	MOVQ BX, dh-32(SP)
+	MOVQ pre_base+360(FP), BX
+	MOVQ BX, pre-40(SP)
+	MOVQ dpre_base+192(FP), BX
+	MOVQ BX, dpre-48(SP)
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+#define RFBF_STEP(LD, ST) \
+	LD((R12)(AX*4), Z0)        /* e */; \
+	LD((DX)(AX*4), Z1)         /* u */; \
+	MOVQ beta_base+432(FP), BX; \
+	LD((BX)(AX*4), Z3)         /* beta */; \
+	VMULPS Z12, Z1, Z5; \
+	VADDPS Z3, Z5, Z5          /* M = u*m + beta */; \
+	LD((R11)(AX*4), Z2)        /* w */; \
+	VMULPS Z0, Z5, Z6          /* M*e */; \
+	VADDPS Z6, Z2, Z6; \
+	VANDPS Z11, Z6, Z6; \
+	VCMPPS $2, Z10, Z6, K2     /* |·| ≤ clip (false for NaN) */; \
+	LD((DI)(AX*4), Z7); \
+	VMOVAPS.Z Z7, K2, Z7       /* g */; \
+	ST(Z7, (DI)(AX*4)); \
+	VMULPS Z0, Z7, Z13         /* dM = g*e */; \
+	LD((R9)(AX*4), Z14); \
+	VMULPS Z12, Z13, Z6        /* dM*m */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (R9)(AX*4)); \
+	LD((R10)(AX*4), Z14); \
+	VADDPS Z13, Z14, Z14; \
+	ST(Z14, (R10)(AX*4)); \
+	VMULPS Z1, Z13, Z6         /* dM*u */; \
+	VADDPS Z6, Z16, Z16; \
+	MOVQ eta_base+456(FP), BX; \
+	LD((BX)(AX*4), Z18)        /* eta */; \
+	LD((SI)(AX*4), Z19)        /* dE */; \
+	VSUBPS Z18, Z17, Z20       /* 1−eta */; \
+	VMULPS Z19, Z20, Z20       /* (1−eta)*dE */; \
+	VMULPS Z7, Z5, Z21         /* M*g */; \
+	VADDPS Z21, Z20, Z20; \
+	ST(Z20, (SI)(AX*4)); \
+	LD((R13)(AX*4), Z4)        /* post */; \
+	VMULPS Z4, Z8, Z22         /* d = x*post */; \
+	VSUBPS Z0, Z22, Z22        /* d − e */; \
+	VMULPS Z22, Z19, Z22       /* dE*(d−e) */; \
+	MOVQ deta_base+288(FP), BX; \
+	LD((BX)(AX*4), Z23); \
+	VADDPS Z22, Z23, Z23; \
+	ST(Z23, (BX)(AX*4)); \
+	VMULPS Z19, Z18, Z24       /* dD = eta*dE */; \
+	VMULPS Z4, Z24, Z6         /* dD*post */; \
+	VADDPS Z6, Z9, Z9; \
+	LD((R8)(AX*4), Z14); \
+	VMULPS Z8, Z24, Z6         /* dD*x */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (R8)(AX*4))
+
+
+rrfb_row:
+	CMPQ AX, total-8(SP)
+	JGE  rrfb_done
+	MOVQ AX, row-16(SP)
+
+	// The read's backward on row i of step t+1's trace (RB_STEP).
+	MOVQ dalpha_base+24(FP), DI
+	MOVQ dW_base+144(FP), SI
+	MOVQ alpha_base+96(FP), R8
+	MOVQ hebbNext_base+120(FP), R9
+	MOVQ da_base+48(FP), R10
+	MOVQ AX, BX
+	SHLQ $2, BX
+	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ h-24(SP), BX
+	VBROADCASTSS (BX), Z8         // h[i]
+	ADDQ $4, BX
+	MOVQ BX, h-24(SP)
+	VXORPS Z9, Z9, Z9
+	MOVQ da_len+56(FP), CX
+
+rrfb_rfull:
+	CMPQ CX, $16
+	JLT  rrfb_rtail
+	RB_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rrfb_rfull
+
+rrfb_rtail:
+	AVX512_MASK(CX, R11, rrfb_rbody, rrfb_rnext)
+
+rrfb_rbody:
+	RB_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rrfb_rtail
+
+rrfb_rnext:
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dh-32(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dh-32(SP)
+	MOVQ row-16(SP), AX
+
+	// The update's backward on the same row of step t, its trace gradient
+	// row still in cache.
+
+	MOVQ dW_base+144(FP), DI
+	MOVQ dE_base+168(FP), SI
+	MOVQ dpost_base+216(FP), R8
+	MOVQ dU_base+240(FP), R9
+	MOVQ dB_base+264(FP), R10
+	MOVQ w_base+312(FP), R11
+	MOVQ e_base+336(FP), R12
+	MOVQ post_base+384(FP), R13
+	MOVQ u_base+408(FP), DX
+	MOVQ AX, BX
+	SHLQ $2, BX
+	SUBQ BX, R8
+	SUBQ BX, R13
+	MOVQ pre-40(SP), BX
+	VBROADCASTSS (BX), Z8         // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-40(SP)
+	VXORPS Z9, Z9, Z9
+	MOVQ da_len+56(FP), CX
+
+rrfb_ufull:
+	CMPQ CX, $16
+	JLT  rrfb_utail
+	RFBF_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rrfb_ufull
+
+rrfb_utail:
+	AVX512_MASK(CX, BX, rrfb_ubody, rrfb_unext)
+
+rrfb_ubody:
+	RFBF_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rrfb_utail
+
+rrfb_unext:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dpre-48(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dpre-48(SP)
+	JMP  rrfb_row
+
+rrfb_done:
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+488(FP)
+	VZEROUPPER
+	RET

@@ -84,3 +84,35 @@ func retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta [
 		retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
 	}
 }
+
+// readHebbUpdateBackward fuses the two passes where the level has a
+// whole-matrix kernel for the shape, and runs the two drivers in turn
+// otherwise.
+func readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	k := plasticRowsFor()
+	if k == nil {
+		return readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+	}
+	n := len(pre)
+	if k.mat != nil && perRow(n, len(scale)) {
+		if len(bias) > 0 {
+			return k.mat.readHebbFanBack(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+		}
+		return k.mat.readHebbScaleBack(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, hebb, pre, post, scale, m, clip)
+	}
+	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)
+	return rowsHebbUpdateBackward(k, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+}
+
+func readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	k := plasticRowsFor()
+	if k == nil {
+		return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	}
+	n := len(pre)
+	if k.mat != nil && perRow(n, len(scale)) && len(bias) > 0 && len(eta) == n*n {
+		return k.mat.readRetroFanBack(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	}
+	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)
+	return rowsRetroUpdateBackward(k, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}

@@ -86,3 +86,90 @@ func TestRetroUpdateRead(t *testing.T) {
 		}
 	}
 }
+
+// The read's backward fused with the update's backward, against the two
+// references in turn, at every level: the gradients of the traces, α, η,
+// the modulation and post are bit-exact (elementwise, or sums over i kept
+// in order), the sums over j (dh, dpre, dm, a scalar modulation's) near.
+func TestPlasticReadUpdateBackward(t *testing.T) {
+	for _, s := range modShapes() {
+		for _, retro := range []bool{false, true} {
+			for _, etaConn := range []bool{true, false} {
+				if !retro && !etaConn {
+					continue
+				}
+				t.Run(fmt.Sprintf("%v/retro=%v/etaConn=%v", s, retro, etaConn), func(t *testing.T) {
+					plasticImpls(t, func(t *testing.T, rows *plasticRows) {
+						if rows != nil {
+							return // the fused kernel has no row-primitive form to test
+						}
+						forSizes(t, func(t *testing.T, r *rand.Rand, n, off int) {
+							testReadUpdateBackward(t, r, n, off, s, retro, etaConn)
+						})
+					})
+				})
+			}
+		}
+	}
+}
+
+func testReadUpdateBackward(t *testing.T, r *rand.Rand, n, off int, s modShape, retro, etaConn bool) {
+	in := newHebbInputs(r, n, off, s)
+	dh := newBuf(r, n, (off+1)%8, -1, 1)
+	dalpha := newBuf(r, n*n, (off+2)%8, -1, 1)
+	da := newBuf(r, n, (off+3)%8, -1, 1)
+	h := newBuf(r, n, (off+4)%8, -1, 1)
+	alpha := newBuf(r, n*n, (off+5)%8, -1, 1)
+	next := newBuf(r, n*n, (off+6)%8, -1.2, 1.2)
+	dhebb := newBuf(r, n*n, (off+7)%8, -1, 1)
+	dpre := newBuf(r, n, off, -1, 1)
+	dpost := newBuf(r, n, (off+1)%8, -1, 1)
+	dscale := newBuf(r, len(in.scale.want), (off+2)%8, -1, 1)
+	dbias := newBuf(r, len(in.bias.want), (off+3)%8, -1, 1)
+	inputs := []*buf{in.hebb, in.pre, in.post, in.scale, in.bias, da, h, alpha, next}
+	var want, got float32
+	if !retro {
+		want = readHebbUpdateBackwardGeneric(dh.want, dalpha.want, da.want, h.want, alpha.want, next.want, dhebb.want,
+			dpre.want, dpost.want, dscale.want, dbias.want, in.hebb.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, in.m, in.clip)
+		got = PlasticReadHebbUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, next.g.Data, dhebb.g.Data,
+			dpre.g.Data, dpost.g.Data, dscale.g.Data, dbias.g.Data, in.hebb.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, in.m, in.clip)
+	} else {
+		ne := 1
+		if etaConn {
+			ne = n * n
+		}
+		elig := newBuf(r, n*n, (off+4)%8, -1, 1)
+		eta := newBuf(r, ne, (off+5)%8, 0, 1)
+		delig := newBuf(r, n*n, (off+6)%8, -1, 1)
+		deta := newBuf(r, ne, (off+7)%8, -1, 1)
+		inputs = append(inputs, elig, eta)
+		want = readRetroUpdateBackwardGeneric(dh.want, dalpha.want, da.want, h.want, alpha.want, next.want, dhebb.want, delig.want,
+			dpre.want, dpost.want, dscale.want, dbias.want, deta.want, in.hebb.want, elig.want, in.pre.want, in.post.want,
+			in.scale.want, in.bias.want, eta.want, in.m, in.clip)
+		got = PlasticReadRetroUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, next.g.Data, dhebb.g.Data, delig.g.Data,
+			dpre.g.Data, dpost.g.Data, dscale.g.Data, dbias.g.Data, deta.g.Data, in.hebb.g.Data, elig.g.Data, in.pre.g.Data, in.post.g.Data,
+			in.scale.g.Data, in.bias.g.Data, eta.g.Data, in.m, in.clip)
+		delig.exact(t, "delig")
+		if etaConn {
+			deta.exact(t, "deta")
+		} else {
+			deta.near(t, "deta", n*n)
+		}
+	}
+	dalpha.exact(t, "dalpha")
+	dhebb.exact(t, "dhebb")
+	dpost.exact(t, "dpost")
+	dh.near(t, "dh", n)
+	dpre.near(t, "dpre", n)
+	if s.scalarM {
+		dscale.near(t, "dscale", n*n)
+		dbias.near(t, "dbias", n*n)
+	} else {
+		dscale.exact(t, "dscale")
+		dbias.exact(t, "dbias")
+	}
+	nearScalar(t, "dm", got, want, n)
+	for _, b := range inputs {
+		b.exact(t, "input")
+	}
+}

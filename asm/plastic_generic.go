@@ -214,3 +214,13 @@ func retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias
 	retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	plasticReadGeneric(p, h, alpha, dstHebb)
 }
+
+func readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+}
+
+func readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}

@@ -62,9 +62,11 @@ type Layer struct {
 	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
 
 	// Backward's per-sample vectors, [B, H]: the gradient of h flowing back
-	// from later steps, of c, of h(t) in the step at hand, and the trace
-	// path's gradients of h(t−1) and g(t).
-	dh, dc, dht, dhPrev, dgx []float32
+	// from later steps, of c, of h(t) in the step at hand, the trace paths'
+	// gradients of h(t−1) and of h(t) (from step t+1), and of g(t); and the
+	// gradients of m(t), [B].
+	dh, dc, dht, dhPrev, dhNext, dgx []float32
+	dms                              []float32
 	// whhT is W_hhᵀ, [H, 4H]: the steps' GEMMs read it in place (a
 	// transposed operand would be packed at every step), and Backward's
 	// per-sample recurrent gradient is H dot products along its rows.
@@ -455,6 +457,8 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.dc = zeroed(l.dc, bh)
 	l.dht = grow(l.dht, bh)
 	l.dhPrev = grow(l.dhPrev, bh)
+	l.dhNext = grow(l.dhNext, bh)
+	l.dms = grow(l.dms, b)
 	l.dgx = grow(l.dgx, bh)
 	for len(l.wg) < nw {
 		l.wg = append(l.wg, workerGrads{})
@@ -510,14 +514,23 @@ func (l *Layer) WeightHHGrad(dxproj []float32, g *Params) {
 // groupBackward runs the samples s0…s1−1 (a group) back through the whole
 // segment on worker w, in lockstep: chunk by chunk from the last, it replays
 // the chunk's traces of each sample from the checkpoint into the worker's
-// replay buffers, then runs the chunk's steps in reverse, each step sample
-// by sample and then the recurrent gradient through W_hh for the group.
+// replay buffers, then runs the chunk's steps in reverse.
+//
+// Step t's backward is split where the trace gradient allows one pass: the
+// backward of step t+1's plastic read and of step t's trace update both
+// work on the gradient of Hebb(t+1), the update's needing only what the
+// read has finished, row by row, so one fused pass does both
+// (traceBackward). The recurrent gradient through W_hh of step t+1 follows
+// (it needs the read's share of the gradient of h(t)), then step t's
+// modulator and cell (cellBackward). The backward of step 0's read is left
+// for the end.
 func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	p := l.P
 	c := p.Config
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
 	bh, hh := b*h, h*h
 	sc := l.Scratch
+	wg := &l.wg[w]
 	per := l.group * (k - 1) * hh // a worker's replay buffers
 	rec := sc.rec[w*per : (w+1)*per]
 	var recE []float32
@@ -526,6 +539,8 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	}
 	// tracesAt gives sample s's traces entering step t of the chunk
 	// starting at first: the checkpoint itself, or the replay buffer.
+	// hebbAt gives the Hebbian trace entering any step up to the end of
+	// that chunk, the next chunk's checkpoint included.
 	tracesAt := func(s, first, t int) (hebb, elig []float32) {
 		if t == first {
 			o := (first/k*b + s) * hh
@@ -534,6 +549,17 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 		q := (s-s0)*(k-1) + t - first - 1
 		return sampleOf(rec, q, hh), sampleOf(recE, q, hh)
 	}
+	hebbAt := func(s, first, t int) []float32 {
+		if t%k == 0 {
+			return sampleOf(l.ckHebb, t/k*b+s, hh)
+		}
+		hebb, _ := tracesAt(s, first, t)
+		return hebb
+	}
+	// The trace paths' gradients of h(t−1) (cur, for the step at hand) and
+	// of h(t) (next, from step t+1), [B, H] each; they trade places as the
+	// steps go back.
+	cur, next := l.dhPrev, l.dhNext
 	// The traces leaving the segment get no gradient (segments are
 	// detached).
 	for s := s0; s < s1; s++ {
@@ -553,57 +579,79 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 		}
 		for t := last - 1; t >= first; t-- {
 			for s := s0; s < s1; s++ {
+				clear(cur[s*h : (s+1)*h])
+				clear(l.dgx[s*h : (s+1)*h])
+				l.dms[s] = 0
+			}
+			// After the segment's last step the traces have no gradient and
+			// there is no later read: nothing to do.
+			if t < steps-1 {
+				for s := s0; s < s1; s++ {
+					hebb, elig := tracesAt(s, first, t)
+					l.dms[s] = l.traceBackward(t, s, wg, hebbAt(s, first, t+1), hebb, elig, cur, next, dxproj)
+				}
+				l.recurrentBackward(t+1, s0, s1, next, dxproj)
+			}
+			for s := s0; s < s1; s++ {
 				sh := s * h
-				hebb, elig := tracesAt(s, first, t)
 				// dht: the gradient of h(t), from the loss and from step t+1.
 				asm.Add(l.dht[sh:sh+h], dhOut[t*bh+sh:t*bh+sh+h], l.dh[sh:sh+h])
-				clear(l.dhPrev[sh : sh+h])
-				l.stepBackward(t, s, &l.wg[w], hebb, elig, dxproj[t*4*bh+4*sh:t*4*bh+4*sh+4*h])
+				l.cellBackward(t, s, wg, l.dms[s], cur, dxproj[t*4*bh+4*sh:t*4*bh+4*sh+4*h])
 			}
-			// The GEMM path into h(t−1): dh(t−1) = dhPrev + dGates·W_hh.
-			// The group's samples are adjacent rows of dxproj, dh and
-			// dhPrev, so one small GEMM reads W_hh once for all of them; a
-			// group of one does H dot products along the rows of W_hhᵀ
-			// instead (a vector–matrix product, which a GEMM call does at
-			// half the speed).
-			dh, dhPrev := l.dh[s0*h:s1*h], l.dhPrev[s0*h:s1*h]
-			dGates := dxproj[t*4*bh+4*s0*h : t*4*bh+4*s1*h]
-			if s1-s0 == 1 {
-				for i := range dh {
-					dh[i] = dhPrev[i] + asm.Dot(l.whhT[i*4*h:(i+1)*4*h], dGates)
-				}
-			} else {
-				copy(dh, dhPrev)
-				gemm.Sgemm(false, false, s1-s0, h, 4*h, 1, dGates, 4*h, p.WeightHH, h, 1, dh, h)
-			}
+			cur, next = next, cur
 		}
+	}
+	// Step 0's read: only α's gradient is wanted (the traces and h entering
+	// the segment get none), so its trace and h gradients go to scratch.
+	for s := s0; s < s1; s++ {
+		clear(next[s*h : (s+1)*h])
+		l.readBackward(0, s, wg, sampleOf(l.ckHebb, s, hh), next, dxproj)
 	}
 }
 
-// stepBackward runs step t backwards for sample s: the trace update, the
-// modulator, the cell and the plastic read. hebb and elig are the sample's
-// traces entering step t. It turns the sample's trace gradients from those
-// of the traces after step t into those of the traces entering it, writes
-// the gate gradients into dGates (4H), adds the trace path's gradient of
-// h(t−1) into l.dhPrev, turns l.dc into the gradient of c(t−1), and
-// accumulates the shared parameters' gradients into wg.
-func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []float32) {
+// recurrentBackward adds step t's path through W_hh into the gradients of
+// h(t−1) of the samples s0…s1−1: l.dh = dhPrev + dGates(t)·W_hh, where
+// dhPrev ([B, H]) holds the trace paths' share. The group's samples are
+// adjacent rows of dxproj, dh and dhPrev, so one small GEMM reads W_hh once
+// for all of them; a group of one does H dot products along the rows of
+// W_hhᵀ instead (a vector–matrix product, which a GEMM call does at half
+// the speed).
+func (l *Layer) recurrentBackward(t, s0, s1 int, dhPrev, dxproj []float32) {
+	h, bh := l.P.Config.Hidden, l.batch*l.P.Config.Hidden
+	dh, prev := l.dh[s0*h:s1*h], dhPrev[s0*h:s1*h]
+	dGates := dxproj[t*4*bh+4*s0*h : t*4*bh+4*s1*h]
+	if s1-s0 == 1 {
+		for i := range dh {
+			dh[i] = prev[i] + asm.Dot(l.whhT[i*4*h:(i+1)*4*h], dGates)
+		}
+		return
+	}
+	copy(dh, prev)
+	gemm.Sgemm(false, false, s1-s0, h, 4*h, 1, dGates, 4*h, l.P.WeightHH, h, 1, dh, h)
+}
+
+// traceBackward runs, for sample s, the backward of step t+1's plastic read
+// (of hebbNext, the Hebbian trace entering step t+1, with the gradient da of
+// step t+1's candidate in dxproj) and then that of step t's trace update
+// h(t−1) ⊗ g(t) → Hebb(t+1) (hebb and elig: the traces entering step t). It
+// turns the sample's trace gradients from those of the traces after step
+// t+1's read into those of the traces entering step t, adds the read's
+// gradient of h(t) into next and the update's of h(t−1) into cur, the
+// update's of g(t) into l.dgx, accumulates the shared parameters' gradients
+// into wg and returns the gradient of the modulation m(t).
+func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, cur, next, dxproj []float32) float32 {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
 	bh, hh := b*h, h*h
 	sh := s * h
 	pre := l.hs[t*bh+sh : t*bh+sh+h]
-	hNew := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
-	gs := l.acts[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
-	post := gs[2*h : 3*h]
-	dpre, dpost := l.dhPrev[sh:sh+h], l.dgx[sh:sh+h]
-	dht := l.dht[sh : sh+h]
+	hNow := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
+	post := l.acts[t*4*bh+4*sh+2*h : t*4*bh+4*sh+3*h]
+	daNext := dxproj[(t+1)*4*bh+4*sh+2*h : (t+1)*4*bh+4*sh+3*h]
+	dpre, dpost, dNext := cur[sh:sh+h], l.dgx[sh:sh+h], next[sh:sh+h]
 	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
 	m := l.ms[t*b+s]
-	clear(dpost)
-
-	// The trace update h(t−1) ⊗ g(t) → Hebb(t+1).
 	scale, bias := l.modulation()
 	dScale, dBias := wg.eta, []float32(nil)
 	if c.Variant.Modulated() {
@@ -612,42 +660,73 @@ func (l *Layer) stepBackward(t, s int, wg *workerGrads, hebb, elig, dGates []flo
 			dScale = wg.dummy
 		}
 	}
-	var dm float32
-	switch {
-	case t == l.steps-1:
-		// The traces after the segment's last step have no gradient, so
-		// the update's backward would only add zeros: skip it.
-	case c.Variant == Retro:
-		dm = asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
-			hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
-	default:
-		dm = asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
+	if c.Alpha == PerNeuron {
+		asm.PlasticReadPerNeuronBackward(dNext, wg.alpha, dHebb, daNext, hNow, p.Alpha, hebbNext)
+		if c.Variant == Retro {
+			return asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
+				hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+		}
+		return asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
+	if c.Variant == Retro {
+		return asm.PlasticReadRetroUpdateBackward(dNext, wg.alpha, daNext, hNow, p.Alpha, hebbNext,
+			dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
+			hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+	}
+	return asm.PlasticReadHebbUpdateBackward(dNext, wg.alpha, daNext, hNow, p.Alpha, hebbNext,
+		dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
+}
+
+// readBackward runs the backward of step t's plastic read alone for sample
+// s (hebb: the Hebbian trace entering step t), adding its gradient of
+// h(t−1) into dhPrev ([B, H]).
+func (l *Layer) readBackward(t, s int, wg *workerGrads, hebb, dhPrev, dxproj []float32) {
+	p := l.P
+	h, b := p.Config.Hidden, l.batch
+	bh, hh := b*h, h*h
+	sh := s * h
+	pre := l.hs[t*bh+sh : t*bh+sh+h]
+	da := dxproj[t*4*bh+4*sh+2*h : t*4*bh+4*sh+3*h]
+	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
+	if p.Config.Alpha == PerNeuron {
+		asm.PlasticReadPerNeuronBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+	} else {
+		asm.PlasticReadBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+	}
+}
+
+// cellBackward runs step t's modulator (whose output's gradient dm
+// traceBackward returned) and LSTM cell backwards for sample s: it writes
+// the gate gradients into dGates (4H), with the trace path's gradient of
+// g(t) (l.dgx) joined before the tanh' of the candidate, adds the
+// modulator's gradient of h(t−1) into cur (or of h(t) into l.dht), turns
+// l.dc into the gradient of c(t−1) and accumulates the modulator's
+// parameter gradients into wg.
+func (l *Layer) cellBackward(t, s int, wg *workerGrads, dm float32, cur, dGates []float32) {
+	p := l.P
+	c := p.Config
+	h, b := c.Hidden, l.batch
+	bh := b * h
+	sh := s * h
+	gs := l.acts[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
+	post := gs[2*h : 3*h]
+	dpost, dht := l.dgx[sh:sh+h], l.dht[sh:sh+h]
 	if c.Variant.Modulated() {
 		// m = tanh(v·x + b_v), x = h(t−1) or h(t).
-		in, din := pre, dpre
+		m := l.ms[t*b+s]
+		in, din := l.hs[t*bh+sh:t*bh+sh+h], cur[sh:sh+h]
 		if c.ModInput == ModNewH {
-			in, din = hNew, dht
+			in, din = l.hs[(t+1)*bh+sh:(t+1)*bh+sh+h], dht
 		}
 		dz := dm * (1 - m*m)
 		asm.Axpy(dz, in, wg.modW)
 		wg.modB[0] += dz
 		asm.Axpy(dz, p.ModWeight, din)
 	}
-
-	// The LSTM cell; then the trace path's dg joins the cell's before the
-	// tanh' of the candidate.
 	asm.LSTMCellBackward(dGates, gs, l.cs[t*bh+sh:t*bh+sh+h], l.cs[(t+1)*bh+sh:(t+1)*bh+sh+h], dht, l.dc[sh:sh+h])
 	da := dGates[2*h : 3*h]
 	for j, gj := range post {
 		da[j] += dpost[j] * (1 - gj*gj)
-	}
-
-	// The plastic read p = α ⊙ (h(t−1)·Hebb(t)).
-	if c.Alpha == PerNeuron {
-		asm.PlasticReadPerNeuronBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
-	} else {
-		asm.PlasticReadBackward(dpre, wg.alpha, dHebb, da, pre, p.Alpha, hebb)
 	}
 }
 
