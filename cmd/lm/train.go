@@ -42,6 +42,10 @@ func loadCorpus(ctx context.Context, dir string, noVerify bool, progress io.Writ
 // through which a test interrupts a run at an exact batch.
 var afterStep func()
 
+// beforeValidation, when set (by tests), runs before every epoch's
+// validation pass: the hook through which a test interrupts a run there.
+var beforeValidation func()
+
 // trainer is one lm train run.
 type trainer struct {
 	cfg    config.Config
@@ -117,7 +121,10 @@ func train(ctx context.Context, cfg config.Config, rep *Reporter) error {
 		Config: eff, Params: nn.ParamCount(model), BaselineParams: baseline,
 		Note: fmt.Sprintf("data %s: %d words, %d / %d / %d tokens", corpus.Dir, corpus.Vocab.Len(), len(corpus.Train), len(corpus.Valid), len(corpus.Test)),
 	})
-	if resumed != nil {
+	switch {
+	case resumed != nil && pos.Segment >= nseg:
+		rep.Printf("resuming %s at the end of epoch %d, with its validation", cfg.Resume, pos.Epoch)
+	case resumed != nil:
 		rep.Printf("resuming %s at epoch %d, batch %d of %d", cfg.Resume, pos.Epoch, pos.Segment+1, nseg)
 	}
 	if pos.Epoch > eff.Epochs {
@@ -147,9 +154,16 @@ func train(ctx context.Context, cfg config.Config, rep *Reporter) error {
 			}
 		}
 		rep.Epoch(EpochStats{Epoch: pos.Epoch, LR: lr})
+		if beforeValidation != nil {
+			beforeValidation()
+		}
 		valid, err := t.evalSplit(ctx, "valid", corpus.Valid, eff.Batch, eff.BPTT, pos.Epoch)
 		if err != nil {
-			return t.interruptIfCancelled(ctx, err, position{Epoch: pos.Epoch + 1})
+			// Interrupted in the validation pass: the checkpoint has the
+			// epoch's training done and its validation still to run, which
+			// a resumed run does first (a run that scripts read per epoch
+			// must not lose an epoch's validation perplexity).
+			return t.interruptIfCancelled(ctx, err, position{Epoch: pos.Epoch, Segment: nseg})
 		}
 		rep.Eval(valid)
 		if err := t.save(position{Epoch: pos.Epoch + 1}, "epoch"); err != nil {

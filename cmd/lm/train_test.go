@@ -168,6 +168,47 @@ func TestResumeIsExact(t *testing.T) {
 	assert.Contains(t, stderr, "raise -epochs")
 }
 
+// A run interrupted in an epoch's validation pass resumes with that
+// validation: the log ends up with every epoch's validation perplexity, as
+// the uninterrupted run's (bench/repro reads them per epoch).
+func TestResumeInValidation(t *testing.T) {
+	data := tinyCorpus(t)
+	straight := t.TempDir()
+	code, _, stderr := lm(t, context.Background(), tinyArgs(data, straight+"/", "-log", straight+"/run.jsonl")...)
+	require.Equal(t, exitOK, code, stderr)
+	want := validLosses(t, straight+"/run.jsonl")
+	require.GreaterOrEqual(t, len(want), 2)
+
+	split := t.TempDir()
+	log, ckpt := split+"/run.jsonl", split+"/lstm.safetensors"
+	ctx, cancel := context.WithCancel(context.Background())
+	beforeValidation = cancel // the first epoch's validation
+	code, _, stderr = lm(t, ctx, tinyArgs(data, split+"/", "-log", log)...)
+	beforeValidation = nil
+	cancel()
+	require.Equal(t, exitInterrupted, code, stderr)
+	assert.Empty(t, validLosses(t, log))
+
+	code, stdout, stderr := lm(t, context.Background(), "train", "-resume", ckpt, "-data", data, "-no-verify", "-log", log)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout+stderr, "with its validation")
+	assert.Equal(t, want, validLosses(t, log))
+}
+
+// validLosses returns the validation losses of a JSON-lines log, in order.
+func validLosses(t *testing.T, path string) []float64 {
+	t.Helper()
+	events, err := runlog.ReadFile(path)
+	require.NoError(t, err)
+	var out []float64
+	for _, ev := range events {
+		if ev.Type == runlog.TypeEval && ev.Split == "valid" {
+			out = append(out, ev.Loss)
+		}
+	}
+	return out
+}
+
 func TestDamagedCheckpointsAreRefused(t *testing.T) {
 	data, out := tinyCorpus(t), t.TempDir()
 	code, _, stderr := lm(t, context.Background(), tinyArgs(data, out+"/", "-epochs", "1")...)
