@@ -3,11 +3,17 @@ package asm
 import "fmt"
 
 // Plastic-trace kernels: the per-sample work of a Backpropamine plastic layer
-// (package plasticity), forward and backward. Matrices are n×n, row-major,
+// (package plasticity), forward and backward. Matrices are r×n, row-major,
 // indexed [i*n+j] with i the pre-synaptic neuron (a row) and j the
-// post-synaptic one (a column), as in the Hebbian trace Hebb[i][j].
+// post-synaptic one (a column), as in the Hebbian trace Hebb[i][j]; r is the
+// length of the vectors indexed by i (h, pre, dh, dpre) and n that of those
+// indexed by j (p, post, da, dpost). A trace is square, but a caller may pad
+// its rows: the plastic layer keeps its H×H matrices in rows of n = H rounded
+// up to a multiple of 16, with zeros in the padding and in the padding of
+// the vectors indexed by j, which stay zero, so that every row starts on a
+// cache line and has no vector tail.
 //
-// Modulation M[i][j] = scale·m + bias takes its shape from len(scale): n·n
+// Modulation M[i][j] = scale·m + bias takes its shape from len(scale): r·n
 // (one value per connection), n (one per post-synaptic neuron j, broadcast
 // down the columns) or 1 (one per sample). len(bias) is 0 (no bias) or
 // len(scale). The plastic layer passes scale = η and m = 1 for Hebbian
@@ -23,40 +29,37 @@ import "fmt"
 // dscale/dbias/deta) are reassociated by the vector code.
 
 // PlasticRead adds the plastic part of the pre-activation, with one α per
-// connection: p[j] += Σ_i h[i]·α[i][j]·Hebb[i][j]. len(p) = len(h) = n,
-// len(alpha) = len(hebb) = n·n. It never forms w + α⊙Hebb.
+// connection: p[j] += Σ_i h[i]·α[i][j]·Hebb[i][j]. len(p) = n, len(h) = r,
+// len(alpha) = len(hebb) = r·n. It never forms w + α⊙Hebb.
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		for j := 0; j < n; j++ {
 //			p[j] += (h[i] * alpha[i*n+j]) * hebb[i*n+j]
 //		}
 //	}
 func PlasticRead(p, h, alpha, hebb []float32) {
-	n := len(p)
-	checkLen("PlasticRead", n, len(h))
-	checkSquare("PlasticRead", n, len(alpha), len(hebb))
+	checkRect("PlasticRead", len(h), len(p), len(alpha), len(hebb))
 	plasticRead(p, h, alpha, hebb)
 }
 
 // PlasticReadPerNeuron is PlasticRead with one α per post-synaptic neuron:
 // p[j] += α[j]·Σ_i h[i]·Hebb[i][j], with len(alpha) = n.
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		for j := 0; j < n; j++ {
 //			p[j] += (h[i] * hebb[i*n+j]) * alpha[j]
 //		}
 //	}
 func PlasticReadPerNeuron(p, h, alpha, hebb []float32) {
-	n := len(p)
-	checkLen("PlasticReadPerNeuron", n, len(h), len(alpha))
-	checkSquare("PlasticReadPerNeuron", n, len(hebb))
+	checkLen("PlasticReadPerNeuron", len(p), len(alpha))
+	checkRect("PlasticReadPerNeuron", len(h), len(p), len(hebb))
 	plasticReadPerNeuron(p, h, alpha, hebb)
 }
 
 // PlasticReadBackward is the backward pass of PlasticRead: given da, the
 // gradient of p, it accumulates the gradients of α, Hebb and h.
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		var s float32
 //		for j := 0; j < n; j++ {
 //			dalpha[i*n+j] += (h[i] * hebb[i*n+j]) * da[j]
@@ -66,16 +69,15 @@ func PlasticReadPerNeuron(p, h, alpha, hebb []float32) {
 //		dh[i] += s
 //	}
 func PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	n := len(h)
-	checkLen("PlasticReadBackward", n, len(dh), len(da))
-	checkSquare("PlasticReadBackward", n, len(dalpha), len(dhebb), len(alpha), len(hebb))
+	checkLen("PlasticReadBackward", len(h), len(dh))
+	checkRect("PlasticReadBackward", len(h), len(da), len(dalpha), len(dhebb), len(alpha), len(hebb))
 	plasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb)
 }
 
 // PlasticReadPerNeuronBackward is the backward pass of PlasticReadPerNeuron
 // (len(alpha) = len(dalpha) = n).
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		var s float32
 //		for j := 0; j < n; j++ {
 //			dalpha[j] += (h[i] * hebb[i*n+j]) * da[j]
@@ -85,20 +87,20 @@ func PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
 //		dh[i] += s
 //	}
 func PlasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	n := len(h)
-	checkLen("PlasticReadPerNeuronBackward", n, len(dh), len(da), len(dalpha), len(alpha))
-	checkSquare("PlasticReadPerNeuronBackward", n, len(dhebb), len(hebb))
+	checkLen("PlasticReadPerNeuronBackward", len(h), len(dh))
+	checkLen("PlasticReadPerNeuronBackward", len(da), len(dalpha), len(alpha))
+	checkRect("PlasticReadPerNeuronBackward", len(h), len(da), len(dhebb), len(hebb))
 	plasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb)
 }
 
 // HebbUpdate applies one step of (neuro)modulated Hebbian plasticity with a
 // hard clip, in one pass: dst[i][j] = clamp(Hebb[i][j] + M[i][j]·pre[i]·post[j],
-// −clip, clip), with M as described above. len(pre) = len(post) = n,
-// len(hebb) = len(dst) = n·n; dst may be hebb itself (an update in place) —
+// −clip, clip), with M as described above. len(pre) = r, len(post) = n,
+// len(hebb) = len(dst) = r·n; dst may be hebb itself (an update in place) —
 // writing elsewhere saves a copy when the old trace must be kept. The clip
 // keeps NaN (a NaN never compares).
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		for j := 0; j < n; j++ {
 //			M := scale[k]*m + bias[k]  // k per the shape of scale; bias 0 if absent
 //			u := hebb[i*n+j] + M*(pre[i]*post[j])
@@ -106,10 +108,9 @@ func PlasticReadPerNeuronBackward(dh, dalpha, dhebb, da, h, alpha, hebb []float3
 //		}
 //	}
 func HebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
-	n := len(pre)
-	checkLen("HebbUpdate", n, len(post))
-	checkSquare("HebbUpdate", n, len(hebb), len(dst))
-	checkMod("HebbUpdate", n, len(scale), len(bias))
+	r, n := len(pre), len(post)
+	checkRect("HebbUpdate", r, n, len(hebb), len(dst))
+	checkMod("HebbUpdate", r, n, len(scale), len(bias))
 	hebbUpdate(dst, hebb, pre, post, scale, bias, m, clip)
 }
 
@@ -121,7 +122,7 @@ func HebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 // scale) and dbias (Σ dM reduced likewise; ignored when bias is empty) and
 // returns dm = Σ dM·scale.
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		var s float32
 //		for j := 0; j < n; j++ {
 //			d := pre[i] * post[j]
@@ -137,10 +138,11 @@ func HebbUpdate(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 //		dpre[i] += s
 //	}
 func HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) (dm float32) {
-	n := len(pre)
-	checkLen("HebbUpdateBackward", n, len(post), len(dpre), len(dpost))
-	checkSquare("HebbUpdateBackward", n, len(hebb), len(dhebb))
-	checkMod("HebbUpdateBackward", n, len(scale), len(bias))
+	r, n := len(pre), len(post)
+	checkLen("HebbUpdateBackward", r, len(dpre))
+	checkLen("HebbUpdateBackward", n, len(dpost))
+	checkRect("HebbUpdateBackward", r, n, len(hebb), len(dhebb))
+	checkMod("HebbUpdateBackward", r, n, len(scale), len(bias))
 	checkLen("HebbUpdateBackward", len(scale), len(dscale))
 	checkLen("HebbUpdateBackward", len(bias), len(dbias))
 	return hebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
@@ -149,10 +151,10 @@ func HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scal
 // RetroUpdate is one step of retroactive neuromodulation (spec §1.4, the
 // code's order): first Hebb' = clamp(Hebb + M⊙E, −clip, clip) with the old
 // eligibility trace E, then E' = (1−η)⊙E + η⊙(pre⊗post), written to dstHebb
-// and dstElig (which may be hebb and elig themselves). len(eta) is n·n (one η
+// and dstElig (which may be hebb and elig themselves). len(eta) is r·n (one η
 // per connection) or 1.
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		for j := 0; j < n; j++ {
 //			M := scale[k]*m + bias[k]
 //			e := elig[i*n+j]
@@ -162,11 +164,10 @@ func HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scal
 //		}
 //	}
 func RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
-	n := len(pre)
-	checkLen("RetroUpdate", n, len(post))
-	checkSquare("RetroUpdate", n, len(hebb), len(elig), len(dstHebb), len(dstElig))
-	checkMod("RetroUpdate", n, len(scale), len(bias))
-	checkEta("RetroUpdate", n, len(eta))
+	r, n := len(pre), len(post)
+	checkRect("RetroUpdate", r, n, len(hebb), len(elig), len(dstHebb), len(dstElig))
+	checkMod("RetroUpdate", r, n, len(scale), len(bias))
+	checkEta("RetroUpdate", r, n, len(eta))
 	retroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
 
@@ -176,7 +177,7 @@ func RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []flo
 // through this path. It accumulates dpre, dpost, dscale, dbias and deta
 // (reduced to the shape of eta) and returns dm.
 //
-//	for i := 0; i < n; i++ {
+//	for i := 0; i < r; i++ {
 //		var s float32
 //		for j := 0; j < n; j++ {
 //			M := scale[k]*m + bias[k]
@@ -195,11 +196,12 @@ func RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []flo
 //		dpre[i] += s
 //	}
 func RetroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) (dm float32) {
-	n := len(pre)
-	checkLen("RetroUpdateBackward", n, len(post), len(dpre), len(dpost))
-	checkSquare("RetroUpdateBackward", n, len(hebb), len(elig), len(dhebb), len(delig))
-	checkMod("RetroUpdateBackward", n, len(scale), len(bias))
-	checkEta("RetroUpdateBackward", n, len(eta))
+	r, n := len(pre), len(post)
+	checkLen("RetroUpdateBackward", r, len(dpre))
+	checkLen("RetroUpdateBackward", n, len(dpost))
+	checkRect("RetroUpdateBackward", r, n, len(hebb), len(elig), len(dhebb), len(delig))
+	checkMod("RetroUpdateBackward", r, n, len(scale), len(bias))
+	checkEta("RetroUpdateBackward", r, n, len(eta))
 	checkLen("RetroUpdateBackward", len(scale), len(dscale))
 	checkLen("RetroUpdateBackward", len(bias), len(dbias))
 	checkLen("RetroUpdateBackward", len(eta), len(deta))
@@ -216,10 +218,11 @@ func RetroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, e
 //	HebbUpdate(dst, hebb, pre, post, scale, bias, m, clip)
 //	PlasticRead(p, h, alpha, dst)
 func HebbUpdateRead(dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
-	n := len(pre)
-	checkLen("HebbUpdateRead", n, len(post), len(p), len(h))
-	checkSquare("HebbUpdateRead", n, len(hebb), len(dst), len(alpha))
-	checkMod("HebbUpdateRead", n, len(scale), len(bias))
+	r, n := len(pre), len(post)
+	checkLen("HebbUpdateRead", r, len(h))
+	checkLen("HebbUpdateRead", n, len(p))
+	checkRect("HebbUpdateRead", r, n, len(hebb), len(dst), len(alpha))
+	checkMod("HebbUpdateRead", r, n, len(scale), len(bias))
 	hebbUpdateRead(dst, hebb, pre, post, scale, bias, m, clip, p, h, alpha)
 }
 
@@ -230,11 +233,12 @@ func HebbUpdateRead(dst, hebb, pre, post, scale, bias []float32, m, clip float32
 //	RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
 //	PlasticRead(p, h, alpha, dstHebb)
 func RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
-	n := len(pre)
-	checkLen("RetroUpdateRead", n, len(post), len(p), len(h))
-	checkSquare("RetroUpdateRead", n, len(hebb), len(elig), len(dstHebb), len(dstElig), len(alpha))
-	checkMod("RetroUpdateRead", n, len(scale), len(bias))
-	checkEta("RetroUpdateRead", n, len(eta))
+	r, n := len(pre), len(post)
+	checkLen("RetroUpdateRead", r, len(h))
+	checkLen("RetroUpdateRead", n, len(p))
+	checkRect("RetroUpdateRead", r, n, len(hebb), len(elig), len(dstHebb), len(dstElig), len(alpha))
+	checkMod("RetroUpdateRead", r, n, len(scale), len(bias))
+	checkEta("RetroUpdateRead", r, n, len(eta))
 	retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
 }
 
@@ -252,10 +256,11 @@ func RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta [
 //	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebbNext)
 //	return HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 func PlasticReadHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) (dm float32) {
-	n := len(pre)
-	checkLen("PlasticReadHebbUpdateBackward", n, len(dh), len(da), len(h), len(post), len(dpre), len(dpost))
-	checkSquare("PlasticReadHebbUpdateBackward", n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(hebb))
-	checkMod("PlasticReadHebbUpdateBackward", n, len(scale), len(bias))
+	r, n := len(pre), len(post)
+	checkLen("PlasticReadHebbUpdateBackward", r, len(dh), len(h), len(dpre))
+	checkLen("PlasticReadHebbUpdateBackward", n, len(da), len(dpost))
+	checkRect("PlasticReadHebbUpdateBackward", r, n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(hebb))
+	checkMod("PlasticReadHebbUpdateBackward", r, n, len(scale), len(bias))
 	checkLen("PlasticReadHebbUpdateBackward", len(scale), len(dscale))
 	checkLen("PlasticReadHebbUpdateBackward", len(bias), len(dbias))
 	return readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
@@ -268,31 +273,32 @@ func PlasticReadHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dp
 //	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebbNext)
 //	return RetroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 func PlasticReadRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) (dm float32) {
-	n := len(pre)
-	checkLen("PlasticReadRetroUpdateBackward", n, len(dh), len(da), len(h), len(post), len(dpre), len(dpost))
-	checkSquare("PlasticReadRetroUpdateBackward", n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(delig), len(hebb), len(elig))
-	checkMod("PlasticReadRetroUpdateBackward", n, len(scale), len(bias))
-	checkEta("PlasticReadRetroUpdateBackward", n, len(eta))
+	r, n := len(pre), len(post)
+	checkLen("PlasticReadRetroUpdateBackward", r, len(dh), len(h), len(dpre))
+	checkLen("PlasticReadRetroUpdateBackward", n, len(da), len(dpost))
+	checkRect("PlasticReadRetroUpdateBackward", r, n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(delig), len(hebb), len(elig))
+	checkMod("PlasticReadRetroUpdateBackward", r, n, len(scale), len(bias))
+	checkEta("PlasticReadRetroUpdateBackward", r, n, len(eta))
 	checkLen("PlasticReadRetroUpdateBackward", len(scale), len(dscale))
 	checkLen("PlasticReadRetroUpdateBackward", len(bias), len(dbias))
 	checkLen("PlasticReadRetroUpdateBackward", len(eta), len(deta))
 	return readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
 
-// checkSquare panics unless every length is n·n.
-func checkSquare(kernel string, n int, lens ...int) {
+// checkRect panics unless every length is r·n.
+func checkRect(kernel string, r, n int, lens ...int) {
 	for _, l := range lens {
-		if l != n*n {
-			panic(fmt.Sprintf("asm.%s: matrix length %d, want %d·%d", kernel, l, n, n))
+		if l != r*n {
+			panic(fmt.Sprintf("asm.%s: matrix length %d, want %d·%d", kernel, l, r, n))
 		}
 	}
 }
 
-// checkMod panics unless scale has a modulation shape (n·n, n or 1) and bias
+// checkMod panics unless scale has a modulation shape (r·n, n or 1) and bias
 // is empty or as long as scale.
-func checkMod(kernel string, n, ls, lb int) {
-	if ls != n*n && ls != n && ls != 1 {
-		panic(fmt.Sprintf("asm.%s: len(scale)=%d, want %d, %d or 1", kernel, ls, n*n, n))
+func checkMod(kernel string, r, n, ls, lb int) {
+	if ls != r*n && ls != n && ls != 1 {
+		panic(fmt.Sprintf("asm.%s: len(scale)=%d, want %d, %d or 1", kernel, ls, r*n, n))
 	}
 	if lb != 0 && lb != ls {
 		panic(fmt.Sprintf("asm.%s: len(bias)=%d, want 0 or len(scale)=%d", kernel, lb, ls))
@@ -300,8 +306,8 @@ func checkMod(kernel string, n, ls, lb int) {
 }
 
 // checkEta panics unless eta has one value per connection or one in all.
-func checkEta(kernel string, n, le int) {
-	if le != n*n && le != 1 {
-		panic(fmt.Sprintf("asm.%s: len(eta)=%d, want %d or 1", kernel, le, n*n))
+func checkEta(kernel string, r, n, le int) {
+	if le != r*n && le != 1 {
+		panic(fmt.Sprintf("asm.%s: len(eta)=%d, want %d or 1", kernel, le, r*n))
 	}
 }

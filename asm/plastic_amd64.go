@@ -14,6 +14,7 @@ var avx512Rows = plasticRows{
 	retroFan: plasticRetroFanRowAVX512, retroFanBack: plasticRetroFanBackRowAVX512,
 	hebbScaleBack: plasticHebbScaleBackRowAVX512,
 	mat: &plasticMats{
+		read: plasticReadMatAVX512,
 		hebb: plasticHebbMatAVX512, hebbRead: plasticHebbReadMatAVX512,
 		hebbFan: plasticHebbFanMatAVX512, hebbFanRead: plasticHebbFanReadMatAVX512,
 		hebbScaleBack: plasticHebbScaleBackMatAVX512, hebbFanBack: plasticHebbFanBackMatAVX512,
@@ -249,6 +250,11 @@ func plasticHebbScaleBackRowAVX2(dW, dpost, dU, w, post, u []float32, x, m, clip
 
 // Whole-matrix kernels (plastic_amd64.s): each runs a driver of
 // plastic_rows.go, row loop included, for one modulation shape.
+
+// plasticReadMatAVX512 is rowsPlasticRead for a whole matrix.
+//
+//go:noescape
+func plasticReadMatAVX512(p, h, alpha, hebb []float32)
 
 // plasticHebbMatAVX512 is rowsHebbUpdate for a whole matrix whose M is the scale itself (one per connection, m = 1, no bias).
 //

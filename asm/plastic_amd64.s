@@ -1539,17 +1539,70 @@ hsb_done_avx2:
 	VZEROUPPER
 	RET
 
-
 // Whole-matrix kernels: the row loop of a driver (plastic_rows.go) in
 // assembly, for the default modulation shapes (one value per connection),
 // around the same row steps as the row kernels above, so every element sees
 // the same operations. A call per row costs as much as a short row's work
 // at the sizes of the paper's models (H ≈ 200: 12 vectors a row), and the
 // fused reads are done on the row just written, in registers. AX runs over
-// the whole matrix (i*n + j), so the matrices' base registers stay put and
+// the whole r×n matrix (i*n + j; r is the length of the vector indexed by
+// i), so the matrices' base registers stay put and
 // the vectors indexed by j (post, p, dpost, da) are moved back by a row's
 // bytes after each row; per-row scalars (pre[i], h[i], dpre[i], dh[i]) are
 // walked through frame slots.
+
+// func plasticReadMatAVX512(p, h, alpha, hebb []float32)
+// rowsPlasticRead on a whole matrix, n = len(p): MUL_STEP row after row with
+// s = h[i], p[j] += (h[i]*alpha[i][j])*hebb[i][j].
+TEXT ·plasticReadMatAVX512(SB), NOSPLIT, $16-96
+	MOVQ p_base+0(FP), DI
+	MOVQ alpha_base+48(FP), SI
+	MOVQ hebb_base+72(FP), R8
+	MOVQ h_len+32(FP), R9
+	IMULQ p_len+8(FP), R9
+	// total = rows·n
+	MOVQ R9, total-8(SP)
+	MOVQ h_base+24(FP), R9
+	MOVQ R9, h-16(SP)
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rm_row:
+	CMPQ AX, total-8(SP)
+	JGE  rm_done
+	MOVQ h-16(SP), R9
+	VBROADCASTSS (R9), Z8
+	ADDQ $4, R9
+	MOVQ R9, h-16(SP)
+	MOVQ p_len+8(FP), CX
+
+rm_full:
+	CMPQ CX, $16
+	JLT  rm_tail
+	MUL_STEP(VLOAD, VSTORE)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rm_full
+
+rm_tail:
+	AVX512_MASK(CX, R9, rm_body, rm_next)
+
+rm_body:
+	MUL_STEP(VLOADK, VSTOREK)
+	ADDQ $16, AX
+	SUBQ $16, CX
+	JMP  rm_tail
+
+rm_next:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
+	MOVQ p_len+8(FP), R9
+	SHLQ $2, R9
+	SUBQ R9, DI
+	JMP  rm_row
+
+rm_done:
+	VZEROUPPER
+	RET
 
 // func plasticHebbMatAVX512(dst, w, post, M, pre []float32, clip float32)
 // rowsHebbUpdate on a whole matrix whose M is scale itself (one value per
@@ -1563,8 +1616,9 @@ TEXT ·plasticHebbMatAVX512(SB), NOSPLIT, $16-124
 	VBROADCASTSS clip+120(FP), Z10
 	VXORPS Z9, Z9, Z9
 	VSUBPS Z10, Z9, Z9            // −clip
-	MOVQ post_len+56(FP), R9
-	IMULQ R9, R9
+	MOVQ pre_len+104(FP), R9
+	IMULQ post_len+56(FP), R9
+	// total = rows·n
 	MOVQ R9, total-8(SP)
 	MOVQ pre_base+96(FP), R9
 	MOVQ R9, pre-16(SP)
@@ -1621,8 +1675,9 @@ TEXT ·plasticHebbReadMatAVX512(SB), NOSPLIT, $24-196
 	VBROADCASTSS clip+192(FP), Z10
 	VXORPS Z9, Z9, Z9
 	VSUBPS Z10, Z9, Z9            // −clip
-	MOVQ post_len+56(FP), R9
-	IMULQ R9, R9
+	MOVQ pre_len+104(FP), R9
+	IMULQ post_len+56(FP), R9
+	// total = rows·n
 	MOVQ R9, total-8(SP)
 	MOVQ pre_base+96(FP), R9
 	MOVQ R9, pre-16(SP)
@@ -1696,8 +1751,9 @@ TEXT ·plasticHebbFanMatAVX512(SB), NOSPLIT, $16-152
 	VBROADCASTSS clip+148(FP), Z10
 	VXORPS Z9, Z9, Z9
 	VSUBPS Z10, Z9, Z9            // −clip
-	MOVQ post_len+56(FP), R10
-	IMULQ R10, R10
+	MOVQ pre_len+128(FP), R10
+	IMULQ post_len+56(FP), R10
+	// total = rows·n
 	MOVQ R10, total-8(SP)
 	MOVQ pre_base+120(FP), R10
 	MOVQ R10, pre-16(SP)
@@ -1756,8 +1812,9 @@ TEXT ·plasticHebbFanReadMatAVX512(SB), NOSPLIT, $24-224
 	VBROADCASTSS clip+220(FP), Z10
 	VXORPS Z9, Z9, Z9
 	VSUBPS Z10, Z9, Z9            // −clip
-	MOVQ post_len+56(FP), R10
-	IMULQ R10, R10
+	MOVQ pre_len+128(FP), R10
+	IMULQ post_len+56(FP), R10
+	// total = rows·n
 	MOVQ R10, total-8(SP)
 	MOVQ pre_base+120(FP), R10
 	MOVQ R10, pre-16(SP)
@@ -1834,8 +1891,9 @@ TEXT ·plasticHebbScaleBackMatAVX512(SB), NOSPLIT, $24-204
 	VPBROADCASTD BX, Z11          // |·| mask
 	VXORPS Z9, Z9, Z9             // Σ dD*post, per row
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
-	MOVQ post_len+152(FP), BX
-	IMULQ BX, BX
+	MOVQ pre_len+128(FP), BX
+	IMULQ post_len+152(FP), BX
+	// total = rows·n
 	MOVQ BX, total-8(SP)
 	MOVQ pre_base+120(FP), BX
 	MOVQ BX, pre-16(SP)
@@ -1912,8 +1970,9 @@ TEXT ·plasticHebbFanBackMatAVX512(SB), NOSPLIT, $24-252
 	VPBROADCASTD BX, Z11          // |·| mask
 	VXORPS Z9, Z9, Z9             // Σ dD*post, per row
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
-	MOVQ post_len+176(FP), BX
-	IMULQ BX, BX
+	MOVQ pre_len+152(FP), BX
+	IMULQ post_len+176(FP), BX
+	// total = rows·n
 	MOVQ BX, total-8(SP)
 	MOVQ pre_base+144(FP), BX
 	MOVQ BX, pre-16(SP)
@@ -1981,8 +2040,9 @@ TEXT ·plasticReadBackMatAVX512(SB), NOSPLIT, $24-168
 	MOVQ w_base+96(FP), R9
 	MOVQ da_base+120(FP), R10
 	VXORPS Z9, Z9, Z9             // Σ (a*w)*da, per row
-	MOVQ da_len+128(FP), R11
-	IMULQ R11, R11
+	MOVQ h_len+152(FP), R11
+	IMULQ da_len+128(FP), R11
+	// total = rows·n
 	MOVQ R11, total-8(SP)
 	MOVQ h_base+144(FP), R11
 	MOVQ R11, h-16(SP)
@@ -2055,8 +2115,9 @@ TEXT ·plasticRetroFanMatAVX512(SB), NOSPLIT, $16-224
 	VSUBPS Z10, Z9, Z9            // −clip
 	MOVL $0x3f800000, BX
 	VPBROADCASTD BX, Z11          // 1.0
-	MOVQ post_len+104(FP), BX
-	IMULQ BX, BX
+	MOVQ pre_len+200(FP), BX
+	IMULQ post_len+104(FP), BX
+	// total = rows·n
 	MOVQ BX, total-8(SP)
 	MOVQ pre_base+192(FP), BX
 	MOVQ BX, pre-16(SP)
@@ -2120,8 +2181,9 @@ TEXT ·plasticRetroFanReadMatAVX512(SB), NOSPLIT, $24-296
 	VSUBPS Z10, Z9, Z9            // −clip
 	MOVL $0x3f800000, BX
 	VPBROADCASTD BX, Z11          // 1.0
-	MOVQ post_len+104(FP), BX
-	IMULQ BX, BX
+	MOVQ pre_len+200(FP), BX
+	IMULQ post_len+104(FP), BX
+	// total = rows·n
 	MOVQ BX, total-8(SP)
 	MOVQ pre_base+192(FP), BX
 	MOVQ BX, pre-16(SP)
@@ -2204,8 +2266,9 @@ TEXT ·plasticRetroFanBackMatAVX512(SB), NOSPLIT, $24-348
 	VPBROADCASTD BX, Z11          // |·| mask
 	VXORPS Z9, Z9, Z9             // Σ dD*post, per row
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
-	MOVQ post_len+248(FP), BX
-	IMULQ BX, BX
+	MOVQ pre_len+224(FP), BX
+	IMULQ post_len+248(FP), BX
+	// total = rows·n
 	MOVQ BX, total-8(SP)
 	MOVQ pre_base+216(FP), BX
 	MOVQ BX, pre-16(SP)
@@ -2325,9 +2388,9 @@ TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-348
 	MOVL $0x3f800000, BX
 	VPBROADCASTD BX, Z17          // 1.0
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
-	MOVQ da_len+56(FP), BX
-	IMULQ BX, BX
-	MOVQ BX, total-8(SP)
+	MOVQ h_len+80(FP), BX
+	IMULQ da_len+56(FP), BX
+	MOVQ BX, total-8(SP)          // rows·n
 	MOVQ h_base+72(FP), BX
 	MOVQ BX, h-24(SP)
 	MOVQ dh_base+0(FP), BX
@@ -2453,9 +2516,9 @@ TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-396
 	MOVL $0x3f800000, BX
 	VPBROADCASTD BX, Z17          // 1.0
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
-	MOVQ da_len+56(FP), BX
-	IMULQ BX, BX
-	MOVQ BX, total-8(SP)
+	MOVQ h_len+80(FP), BX
+	IMULQ da_len+56(FP), BX
+	MOVQ BX, total-8(SP)          // rows·n
 	MOVQ h_base+72(FP), BX
 	MOVQ BX, h-24(SP)
 	MOVQ dh_base+0(FP), BX
@@ -2584,9 +2647,9 @@ TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $48-492
 	MOVL $0x3f800000, BX
 	VPBROADCASTD BX, Z17          // 1.0
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
-	MOVQ da_len+56(FP), BX
-	IMULQ BX, BX
-	MOVQ BX, total-8(SP)
+	MOVQ h_len+80(FP), BX
+	IMULQ da_len+56(FP), BX
+	MOVQ BX, total-8(SP)          // rows·n
 	MOVQ h_base+72(FP), BX
 	MOVQ BX, h-24(SP)
 	MOVQ dh_base+0(FP), BX

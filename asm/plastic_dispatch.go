@@ -93,8 +93,8 @@ func readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpo
 	if k == nil {
 		return readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 	}
-	n := len(pre)
-	if k.mat != nil && perRow(n, len(scale)) {
+	rows, n := len(pre), len(post)
+	if k.mat != nil && perRow(rows, n, len(scale)) {
 		if len(bias) > 0 {
 			return k.mat.readHebbFanBack(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 		}
@@ -109,8 +109,8 @@ func readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, d
 	if k == nil {
 		return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	}
-	n := len(pre)
-	if k.mat != nil && perRow(n, len(scale)) && len(bias) > 0 && len(eta) == n*n {
+	rows, n := len(pre), len(post)
+	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
 		return k.mat.readRetroFanBack(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	}
 	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)

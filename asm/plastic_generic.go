@@ -7,11 +7,11 @@ package asm
 // agree bit for bit.
 
 // modStrides returns the row and column strides that map connection (i, j)
-// to the index k = i*rs + j*cs of its modulation scale: per connection,
-// per post-synaptic neuron, or one scalar.
-func modStrides(n, ls int) (rs, cs int) {
+// of an r×n matrix to the index k = i*rs + j*cs of its modulation scale:
+// per connection, per post-synaptic neuron, or one scalar.
+func modStrides(r, n, ls int) (rs, cs int) {
 	switch ls {
-	case n * n:
+	case r * n:
 		return n, 1
 	case n:
 		return 0, 1
@@ -46,7 +46,7 @@ func inClip(u, c float32) bool { return -c <= u && u <= c }
 
 func plasticReadGeneric(p, h, alpha, hebb []float32) {
 	n := len(p)
-	for i := 0; i < n; i++ {
+	for i := range h {
 		hi := h[i]
 		a, w := alpha[i*n:(i+1)*n], hebb[i*n:(i+1)*n]
 		for j := range p {
@@ -58,7 +58,7 @@ func plasticReadGeneric(p, h, alpha, hebb []float32) {
 func plasticReadPerNeuronGeneric(p, h, alpha, hebb []float32) {
 	n := len(p)
 	alpha = alpha[:n]
-	for i := 0; i < n; i++ {
+	for i := range h {
 		hi := h[i]
 		w := hebb[i*n : (i+1)*n]
 		for j := range p {
@@ -68,9 +68,8 @@ func plasticReadPerNeuronGeneric(p, h, alpha, hebb []float32) {
 }
 
 func plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	n := len(h)
-	da = da[:n]
-	for i := 0; i < n; i++ {
+	n := len(da)
+	for i := range h {
 		hi := h[i]
 		r := i * n
 		a, w := alpha[r:r+n], hebb[r:r+n]
@@ -86,9 +85,9 @@ func plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb []float32)
 }
 
 func plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	n := len(h)
-	da, alpha, dalpha = da[:n], alpha[:n], dalpha[:n]
-	for i := 0; i < n; i++ {
+	n := len(da)
+	alpha, dalpha = alpha[:n], dalpha[:n]
+	for i := range h {
 		hi := h[i]
 		r := i * n
 		w, dW := hebb[r:r+n], dhebb[r:r+n]
@@ -103,9 +102,9 @@ func plasticReadPerNeuronBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebb [
 }
 
 func hebbUpdateGeneric(dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
-	n := len(pre)
-	rs, cs := modStrides(n, len(scale))
-	for i := 0; i < n; i++ {
+	r, n := len(pre), len(post)
+	rs, cs := modStrides(r, n, len(scale))
+	for i := 0; i < r; i++ {
 		x := pre[i]
 		row, out := hebb[i*n:(i+1)*n], dst[i*n:(i+1)*n]
 		for j := range row {
@@ -117,21 +116,21 @@ func hebbUpdateGeneric(dst, hebb, pre, post, scale, bias []float32, m, clip floa
 }
 
 func hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
-	n := len(pre)
-	rs, cs := modStrides(n, len(scale))
+	r, n := len(pre), len(post)
+	rs, cs := modStrides(r, n, len(scale))
 	var dm float32
-	for i := 0; i < n; i++ {
+	for i := 0; i < r; i++ {
 		x := pre[i]
-		r := i * n
+		o := i * n
 		var s float32
 		for j := 0; j < n; j++ {
 			k := i*rs + j*cs
 			M := modAt(scale, bias, k, m)
 			d := float32(x * post[j])
-			if !inClip(hebb[r+j]+float32(M*d), clip) {
-				dhebb[r+j] = 0
+			if !inClip(hebb[o+j]+float32(M*d), clip) {
+				dhebb[o+j] = 0
 			}
-			dU := dhebb[r+j]
+			dU := dhebb[o+j]
 			dM, dD := float32(dU*d), float32(dU*M)
 			s += float32(dD * post[j])
 			dpost[j] += float32(dD * x)
@@ -147,50 +146,50 @@ func hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, pos
 }
 
 func retroUpdateGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) {
-	n := len(pre)
-	rs, cs := modStrides(n, len(scale))
+	r, n := len(pre), len(post)
+	rs, cs := modStrides(r, n, len(scale))
 	es := 0 // η stride: one per connection, or one in all
 	if len(eta) != 1 {
 		es = 1
 	}
-	for i := 0; i < n; i++ {
+	for i := 0; i < r; i++ {
 		x := pre[i]
-		r := i * n
+		o := i * n
 		for j := 0; j < n; j++ {
 			M := modAt(scale, bias, i*rs+j*cs, m)
-			e := elig[r+j]
-			dstHebb[r+j] = clip32(hebb[r+j]+float32(M*e), clip)
-			et := eta[(r+j)*es]
+			e := elig[o+j]
+			dstHebb[o+j] = clip32(hebb[o+j]+float32(M*e), clip)
+			et := eta[(o+j)*es]
 			d := float32(x * post[j])
-			dstElig[r+j] = float32((1-et)*e) + float32(et*d)
+			dstElig[o+j] = float32((1-et)*e) + float32(et*d)
 		}
 	}
 }
 
 func retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
-	n := len(pre)
-	rs, cs := modStrides(n, len(scale))
+	r, n := len(pre), len(post)
+	rs, cs := modStrides(r, n, len(scale))
 	es := 0
 	if len(eta) != 1 {
 		es = 1
 	}
 	var dm float32
-	for i := 0; i < n; i++ {
+	for i := 0; i < r; i++ {
 		x := pre[i]
-		r := i * n
+		o := i * n
 		var s float32
 		for j := 0; j < n; j++ {
 			k := i*rs + j*cs
 			M := modAt(scale, bias, k, m)
-			e, et := elig[r+j], eta[(r+j)*es]
+			e, et := elig[o+j], eta[(o+j)*es]
 			d := float32(x * post[j])
-			if !inClip(hebb[r+j]+float32(M*e), clip) {
-				dhebb[r+j] = 0
+			if !inClip(hebb[o+j]+float32(M*e), clip) {
+				dhebb[o+j] = 0
 			}
-			dU, dE := dhebb[r+j], delig[r+j]
+			dU, dE := dhebb[o+j], delig[o+j]
 			dM := float32(dU * e)
-			delig[r+j] = float32((1-et)*dE) + float32(M*dU)
-			deta[(r+j)*es] += float32(dE * (d - e))
+			delig[o+j] = float32((1-et)*dE) + float32(M*dU)
+			deta[(o+j)*es] += float32(dE * (d - e))
 			dD := float32(et * dE)
 			s += float32(dD * post[j])
 			dpost[j] += float32(dD * x)

@@ -88,6 +88,7 @@ type plasticRows struct {
 // the retroactive update with a per-connection η. A Read variant also does
 // the read of the updated trace (rowsHebbUpdateRead, rowsRetroUpdateRead).
 type plasticMats struct {
+	read          func(p, h, alpha, hebb []float32)
 	hebb          func(dst, w, post, M, pre []float32, clip float32)
 	hebbRead      func(dst, w, post, M, pre, p, h, alpha []float32, clip float32)
 	hebbFan       func(dst, w, post, u, beta, pre []float32, m, clip float32)
@@ -305,46 +306,51 @@ func rowRetroBackGo(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, cl
 
 func rowsPlasticRead(k *plasticRows, p, h, alpha, hebb []float32) {
 	n := len(p)
-	for i := 0; i < n; i++ {
+	if k.mat != nil {
+		k.mat.read(p, h, alpha, hebb)
+		return
+	}
+	for i := range h {
 		k.mulAdd(p, alpha[i*n:(i+1)*n], hebb[i*n:(i+1)*n], h[i])
 	}
 }
 
 func rowsPlasticReadPerNeuron(k *plasticRows, p, h, alpha, hebb []float32) {
 	n := len(p)
-	for i := 0; i < n; i++ {
+	for i := range h {
 		k.mulAdd(p, hebb[i*n:(i+1)*n], alpha, h[i])
 	}
 }
 
 func rowsPlasticReadBackward(k *plasticRows, dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	n := len(h)
+	n := len(da)
 	if k.mat != nil {
 		k.mat.readBack(dh, dalpha, dhebb, alpha, hebb, da, h)
 		return
 	}
-	for i := 0; i < n; i++ {
+	for i := range h {
 		r := i * n
 		dh[i] += k.readBack(dalpha[r:r+n], dhebb[r:r+n], alpha[r:r+n], hebb[r:r+n], da, h[i])
 	}
 }
 
 func rowsPlasticReadPerNeuronBackward(k *plasticRows, dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
-	n := len(h)
-	for i := 0; i < n; i++ {
+	n := len(da)
+	for i := range h {
 		r := i * n
 		dh[i] += k.readBack(dalpha, dhebb[r:r+n], alpha, hebb[r:r+n], da, h[i])
 	}
 }
 
-// modBlock sets M to the modulation of row i, columns j0…j0+len(M)−1, and
-// returns it — or returns scale's own segment when M = scale·1 needs no
-// arithmetic (Hebbian plasticity's η with m = 1 and no bias).
-func modBlock(k *plasticRows, M, scale, bias []float32, n, i, j0 int, m float32) []float32 {
+// modBlock sets M to the modulation of row i of an r×n matrix, columns
+// j0…j0+len(M)−1, and returns it — or returns scale's own segment when
+// M = scale·1 needs no arithmetic (Hebbian plasticity's η with m = 1 and no
+// bias).
+func modBlock(k *plasticRows, M, scale, bias []float32, r, n, i, j0 int, m float32) []float32 {
 	nb := len(M)
 	switch len(scale) {
-	case n * n:
-		if n > 1 {
+	case r * n:
+		if r*n > 1 {
 			scale = scale[i*n:]
 			if len(bias) > 0 {
 				bias = bias[i*n:]
@@ -371,8 +377,10 @@ func modBlock(k *plasticRows, M, scale, bias []float32, n, i, j0 int, m float32)
 	return M
 }
 
-// perRow reports whether the modulation differs from row to row.
-func perRow(n, ls int) bool { return ls == n*n && n > 1 }
+// perRow reports whether the modulation of an r×n matrix differs from row
+// to row (one value per connection; with one row that is one per column,
+// which the drivers treat as such).
+func perRow(r, n, ls int) bool { return ls == r*n && ls != n && ls > 1 }
 
 func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32) {
 	rowsHebbUpdateRead(k, dst, hebb, pre, post, scale, bias, m, clip, nil, nil, nil)
@@ -383,8 +391,8 @@ func rowsHebbUpdate(k *plasticRows, dst, hebb, pre, post, scale, bias []float32,
 // update, while it is in cache: per element the operations, and the order
 // over i of p's sums, of rowsPlasticRead on the updated trace.
 func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []float32, m, clip float32, p, h, alpha []float32) {
-	n := len(pre)
-	if k.mat != nil && perRow(n, len(scale)) {
+	rows, n := len(pre), len(post)
+	if k.mat != nil && perRow(rows, n, len(scale)) {
 		switch {
 		case len(bias) > 0 && p != nil:
 			k.mat.hebbFanRead(dst, hebb, post, scale, bias, pre, p, h, alpha, m, clip)
@@ -406,17 +414,17 @@ func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []floa
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
-		for i := 0; i < n; i++ {
+		for i := 0; i < rows; i++ {
 			r := i*n + j0
-			if k.hebbFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
+			if k.hebbFan != nil && perRow(rows, n, len(scale)) && len(bias) > 0 {
 				k.hebbFan(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
 				if p != nil {
 					k.mulAdd(p[j0:j0+nb], alpha[r:r+nb], dst[r:r+nb], h[i])
 				}
 				continue
 			}
-			if i == 0 || perRow(n, len(scale)) {
-				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
+			if i == 0 || perRow(rows, n, len(scale)) {
+				M = modBlock(k, mbuf[:nb], scale, bias, rows, n, i, j0, m)
 			}
 			k.hebb(dst[r:r+nb], hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
 			if p != nil {
@@ -428,11 +436,11 @@ func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []floa
 
 // modGrad accumulates the gradients of the modulation of a block from dM:
 // into dscale and dbias (per the shape of scale) and the returned Σ dM·scale.
-func modGrad(k *plasticRows, dM, dscale, dbias, scale []float32, n, i, j0 int, m float32) float32 {
+func modGrad(k *plasticRows, dM, dscale, dbias, scale []float32, rows, n, i, j0 int, m float32) float32 {
 	nb := len(dM)
 	switch len(scale) {
-	case n * n:
-		if n > 1 {
+	case rows * n:
+		if rows*n > 1 {
 			r := i*n + j0
 			var db []float32
 			if len(dbias) > 0 {
@@ -459,8 +467,8 @@ func modGrad(k *plasticRows, dM, dscale, dbias, scale []float32, n, i, j0 int, m
 }
 
 func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
-	n := len(pre)
-	if k.mat != nil && perRow(n, len(scale)) {
+	rows, n := len(pre), len(post)
+	if k.mat != nil && perRow(rows, n, len(scale)) {
 		if len(bias) > 0 {
 			return k.mat.hebbFanBack(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 		}
@@ -473,29 +481,29 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
-		for i := 0; i < n; i++ {
+		for i := 0; i < rows; i++ {
 			r := i*n + j0
-			if k.hebbFanBack != nil && perRow(n, len(scale)) && len(bias) > 0 {
+			if k.hebbFanBack != nil && perRow(rows, n, len(scale)) && len(bias) > 0 {
 				s, d := k.hebbFanBack(dhebb[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb], dbias[r:r+nb],
 					hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], bias[r:r+nb], pre[i], m, clip)
 				dpre[i] += s
 				dm += d
 				continue
 			}
-			if k.hebbScaleBack != nil && perRow(n, len(scale)) && len(bias) == 0 {
+			if k.hebbScaleBack != nil && perRow(rows, n, len(scale)) && len(bias) == 0 {
 				s, d := k.hebbScaleBack(dhebb[r:r+nb], dpost[j0:j0+nb], dscale[r:r+nb],
 					hebb[r:r+nb], post[j0:j0+nb], scale[r:r+nb], pre[i], m, clip)
 				dpre[i] += s
 				dm += d
 				continue
 			}
-			if i == 0 || perRow(n, len(scale)) {
-				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
+			if i == 0 || perRow(rows, n, len(scale)) {
+				M = modBlock(k, mbuf[:nb], scale, bias, rows, n, i, j0, m)
 			}
 			dM := dmbuf[:nb]
 			clear(dM)
 			dpre[i] += k.hebbBack(dhebb[r:r+nb], dpost[j0:j0+nb], dM, hebb[r:r+nb], post[j0:j0+nb], M, pre[i], clip)
-			dm += modGrad(k, dM, dscale, dbias, scale, n, i, j0, m)
+			dm += modGrad(k, dM, dscale, dbias, scale, rows, n, i, j0, m)
 		}
 	}
 	return dm
@@ -508,8 +516,8 @@ func rowsRetroUpdate(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, sc
 // rowsRetroUpdateRead is rowsRetroUpdate, then, unless p is nil, the read
 // of each updated row segment of dstHebb, as in rowsHebbUpdateRead.
 func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
-	n := len(pre)
-	if k.mat != nil && perRow(n, len(scale)) && len(bias) > 0 && len(eta) == n*n {
+	rows, n := len(pre), len(post)
+	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
 		if p != nil {
 			k.mat.retroFanRead(dstHebb, dstElig, hebb, elig, post, scale, bias, eta, pre, p, h, alpha, m, clip)
 		} else {
@@ -523,17 +531,17 @@ func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
-		fused := k.retroFan != nil && perRow(n, len(scale)) && len(bias) > 0
+		fused := k.retroFan != nil && perRow(rows, n, len(scale)) && len(bias) > 0
 		et := etaBlock(ebuf[:nb], eta)
-		for i := 0; i < n; i++ {
-			if !fused && (i == 0 || perRow(n, len(scale))) {
-				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
+		for i := 0; i < rows; i++ {
+			if !fused && (i == 0 || perRow(rows, n, len(scale))) {
+				M = modBlock(k, mbuf[:nb], scale, bias, rows, n, i, j0, m)
 			}
 			r := i*n + j0
 			if len(eta) > 1 {
 				et = eta[r : r+nb]
 			}
-			if k.retroFan != nil && perRow(n, len(scale)) && len(bias) > 0 {
+			if k.retroFan != nil && perRow(rows, n, len(scale)) && len(bias) > 0 {
 				k.retroFan(dstHebb[r:r+nb], dstElig[r:r+nb], hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb],
 					scale[r:r+nb], bias[r:r+nb], et, pre[i], m, clip)
 				if p != nil {
@@ -560,8 +568,8 @@ func etaBlock(buf, eta []float32) []float32 {
 }
 
 func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
-	n := len(pre)
-	if k.mat != nil && perRow(n, len(scale)) && len(bias) > 0 && len(eta) == n*n {
+	rows, n := len(pre), len(post)
+	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
 		return k.mat.retroFanBack(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
@@ -571,11 +579,11 @@ func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, 
 	for j0 := 0; j0 < n; j0 += plasticBlock {
 		nb := min(plasticBlock, n-j0)
 		var M []float32
-		fused := k.retroFanBack != nil && perRow(n, len(scale)) && len(bias) > 0
+		fused := k.retroFanBack != nil && perRow(rows, n, len(scale)) && len(bias) > 0
 		et := etaBlock(ebuf[:nb], eta)
-		for i := 0; i < n; i++ {
-			if !fused && (i == 0 || perRow(n, len(scale))) {
-				M = modBlock(k, mbuf[:nb], scale, bias, n, i, j0, m)
+		for i := 0; i < rows; i++ {
+			if !fused && (i == 0 || perRow(rows, n, len(scale))) {
+				M = modBlock(k, mbuf[:nb], scale, bias, rows, n, i, j0, m)
 			}
 			r := i*n + j0
 			det := debuf[:nb]
@@ -594,7 +602,7 @@ func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, 
 				clear(dM)
 				dpre[i] += k.retroBack(dhebb[r:r+nb], delig[r:r+nb], dpost[j0:j0+nb], dM, det,
 					hebb[r:r+nb], elig[r:r+nb], post[j0:j0+nb], M, et, pre[i], clip)
-				dm += modGrad(k, dM, dscale, dbias, scale, n, i, j0, m)
+				dm += modGrad(k, dM, dscale, dbias, scale, rows, n, i, j0, m)
 			}
 			if len(eta) == 1 {
 				var s float32

@@ -85,8 +85,14 @@
 // replays each sample's steps from its checkpoint with the very same
 // floating-point operations —
 // so the gradients are bit-identical to keeping every step (tested for
-// k = 1 … T). Sizes in float32 values, for a segment of T steps, batch B,
-// hidden size H and W workers (Layer.Workers), traces doubled for Retro
+// k = 1 … T). The layer keeps its H×H matrices (traces, checkpoints,
+// replay buffers, trace gradients, and copies of α, η and the fan-out) in
+// rows padded to Hp = H rounded up to a multiple of 16, with zeros in the
+// padding, so that every row starts on a cache line and the kernels have no
+// vector tails (25–30 % faster per element at H = 194); the State keeps its
+// traces unpadded, copied in and out once per segment. Sizes in float32
+// values, for a segment of T steps, batch B, hidden size H (write H² for
+// H·Hp below) and W workers (Layer.Workers), traces doubled for Retro
 // (Hebb and E):
 //
 //	Forward, per step:     (6H + 1)·B        gate activations 4H, h, c, and m

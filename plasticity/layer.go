@@ -58,15 +58,26 @@ type Layer struct {
 	hs, cs          []float32 // [(T+1), B, H]: h and c, index 0 the carried-in state
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
 	ms              []float32 // [T, B]: the modulator outputs m
-	pnext           []float32 // [B, H]: the next step's plastic read, from the trace update
-	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, H]: traces entering steps 0, k, 2k, …
+	pnext           []float32 // [B, Hp]: the next step's plastic read, from the trace update
+	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, Hp]: traces entering steps 0, k, 2k, …
+
+	// The plastic matrices are kept in padded rows: H rows of hp columns
+	// (padWidth), zeros in the padding. The traces as Forward updates them
+	// ([B, H, hp]; the State keeps them unpadded), the parameters (padded
+	// copies, per their shape: see padTo), and g(t) padded ([T, B, hp]).
+	hp                     int
+	tr, trE                []float32
+	alpha, eta, fanW, fanB []float32
+	posts                  []float32
 
 	// Backward's per-sample vectors, [B, H]: the gradient of h flowing back
 	// from later steps, of c, of h(t) in the step at hand, the trace paths'
 	// gradients of h(t−1) and of h(t) (from step t+1), and of g(t); and the
 	// gradients of m(t), [B].
-	dh, dc, dht, dhPrev, dhNext, dgx []float32
-	dms                              []float32
+	// (dgx and daP, a step's gradient of the candidate's pre-activation,
+	// are padded: [B, hp].)
+	dh, dc, dht, dhPrev, dhNext, dgx, daP []float32
+	dms                                   []float32
 	// whhT is W_hhᵀ, [H, 4H]: the steps' GEMMs read it in place (a
 	// transposed operand would be packed at every step), and Backward's
 	// per-sample recurrent gradient is H dot products along its rows.
@@ -78,13 +89,15 @@ type Layer struct {
 	done   sync.WaitGroup
 }
 
-// Scratch is the trace-sized working memory of Layer.Backward.
+// Scratch is the trace-sized working memory of Layer.Backward, in padded
+// rows like the layer's traces.
 type Scratch struct {
-	rec, recE []float32 // [workers, k−1, H, H]: one sample's replayed traces per worker
-	dHebb, dE []float32 // [B, H, H]: the running trace gradients
+	rec, recE []float32 // [workers, group, k−1, H, Hp]: each worker's replayed traces
+	dHebb, dE []float32 // [B, H, Hp]: the running trace gradients
 }
 
-// workerGrads are one worker's sums of the shared parameters' gradients.
+// workerGrads are one worker's sums of the shared parameters' gradients
+// (α's, η's and the fan-out's in the layer's padded layout).
 type workerGrads struct {
 	alpha, eta, modW, modB, fanW, fanB []float32
 	dummy                              []float32 // the scalar fan-out's unused scale gradient
@@ -106,11 +119,81 @@ func (l *Layer) modulation() (scale, bias []float32) {
 	p := l.P
 	switch {
 	case p.Config.Variant == Plastic:
-		return p.Eta, nil
+		return l.eta, nil
 	case p.Config.FanOut == Scalar:
 		return one, nil
 	}
-	return p.FanWeight, p.FanBias
+	return l.fanW, l.fanB
+}
+
+// padWidth is the row length of the layer's plastic matrices: H rounded up
+// to a multiple of 16 float32s, one AVX-512 vector or a 64-byte cache line,
+// so that every row starts on a cache line and the kernels have no vector
+// tail. At H = 194 (the plastic model matched to zaremba-small) the trace
+// kernels ran 25–30 % slower per element than at 192 or 208, from the loads
+// split across cache lines and the masked tails.
+func padWidth(h int) int { return (h + 15) &^ 15 }
+
+// padTo copies x, a parameter (or gradient) of shape sh, into buf in the
+// layer's padded layout and returns the slice to use: H×H in H rows of hp,
+// H in hp, and a scalar (or an absent parameter) as it is.
+func (l *Layer) padTo(buf, x []float32, sh Shape) []float32 {
+	h, hp := l.P.Config.Hidden, l.hp
+	if len(x) == 0 {
+		return x
+	}
+	switch sh {
+	case PerConnection:
+		buf = grow(buf, h*hp)
+		padRows(buf, x, h, h, hp)
+		return buf
+	case PerNeuron:
+		buf = grow(buf, hp)
+		copy(buf, x)
+		clear(buf[h:])
+		return buf
+	}
+	return x
+}
+
+// padParams refreshes the padded copies of α, η and the fan-out.
+func (l *Layer) padParams() {
+	p, c := l.P, l.P.Config
+	l.hp = padWidth(c.Hidden)
+	l.alpha = l.padTo(l.alpha, p.Alpha, c.Alpha)
+	l.eta = l.padTo(l.eta, p.Eta, c.Eta)
+	l.fanW = l.padTo(l.fanW, p.FanWeight, c.FanOut)
+	l.fanB = l.padTo(l.fanB, p.FanBias, c.FanOut)
+}
+
+// padRows copies rows rows of h values from src into rows of hp in dst,
+// zeroing the padding.
+func padRows(dst, src []float32, rows, h, hp int) {
+	for i := range rows {
+		copy(dst[i*hp:i*hp+h], src[i*h:(i+1)*h])
+		clear(dst[i*hp+h : (i+1)*hp])
+	}
+}
+
+// unpadRows copies rows rows of h values from rows of hp in src into dst.
+func unpadRows(dst, src []float32, rows, h, hp int) {
+	for i := range rows {
+		copy(dst[i*h:(i+1)*h], src[i*hp:i*hp+h])
+	}
+}
+
+// addUnpadded adds x, a padded gradient of shape sh, times scale into dst.
+func (l *Layer) addUnpadded(dst, x []float32, sh Shape, scale float32) {
+	h, hp := l.P.Config.Hidden, l.hp
+	rows, n := 1, len(dst)
+	if sh == PerConnection && len(dst) == h*h {
+		rows, n = h, h
+	}
+	for i := range rows {
+		for j, v := range x[i*hp : i*hp+n] {
+			dst[i*n+j] += v * scale
+		}
+	}
 }
 
 // defaultGroup is Layer.Group's default. The recurrent GEMM of a group of
@@ -178,7 +261,9 @@ type forwardJob struct {
 }
 
 func (j *forwardJob) run(_, s0, s1 int) {
-	l, hh := j.l, j.l.P.Config.Hidden*j.l.P.Config.Hidden
+	l := j.l
+	hp := l.hp
+	hh := l.P.Config.Hidden * hp
 	for s := s0; s < s1; s++ {
 		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
 		l.cellStep(j.t, s, hebb)
@@ -187,8 +272,7 @@ func (j *forwardJob) run(_, s0, s1 int) {
 		// Hebb(t+1) (per-connection α; see cellStep).
 		var pnext []float32
 		if l.fusedRead() && j.t+1 < l.steps {
-			h := l.P.Config.Hidden
-			pnext = l.pnext[s*h : (s+1)*h]
+			pnext = l.pnext[s*hp : (s+1)*hp]
 		}
 		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
 	}
@@ -273,13 +357,20 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	}
 	l.steps, l.batch = steps, b
 	l.k = l.checkpointEvery(steps, b)
-	bh, bhh := b*h, b*h*h
+	l.padParams()
+	hp := l.hp
+	bh, bhh := b*h, b*h*hp
 	nck := (steps + l.k - 1) / l.k
 	l.hs = grow(l.hs, (steps+1)*bh)
 	l.cs = grow(l.cs, (steps+1)*bh)
 	l.acts = grow(l.acts, steps*4*bh)
 	l.ms = grow(l.ms, steps*b)
-	l.pnext = grow(l.pnext, bh)
+	l.pnext = grow(l.pnext, b*hp)
+	l.posts = grow(l.posts, steps*b*hp)
+	l.tr = grow(l.tr, bhh)
+	if c.Variant == Retro {
+		l.trE = grow(l.trE, bhh)
+	}
 	l.recorded = !l.Inference
 	if l.recorded {
 		l.ckHebb = grow(l.ckHebb, nck*bhh)
@@ -292,18 +383,24 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
 	transpose(l.whhT, p.WeightHH, 4*h, h)
+	// The traces entering the segment, padded: the first checkpoint, from
+	// which the first step reads (the later ones cost no copy: the update
+	// before each writes straight into its buffer, and the next step reads
+	// from there — the same operations as in place, so the same values), or
+	// without checkpoints the working traces.
+	in, inE := l.tr, l.trE
 	if l.recorded {
-		// The first checkpoint: the traces entering the segment. The later
-		// ones cost no copy: the update before each writes straight into
-		// its buffer, and the next step reads from there (the same
-		// operations as in place, so the same values).
-		copy(l.ckHebb, st.Hebb)
-		if c.Variant == Retro {
-			copy(l.ckE, st.E)
-		}
+		in, inE = l.ckHebb[:bhh], sampleOf(l.ckE, 0, bhh)
+	}
+	padRows(in, st.Hebb, b*h, h, hp)
+	if c.Variant == Retro {
+		padRows(inE, st.E, b*h, h, hp)
 	}
 	for t := 0; t < steps; t++ {
-		job := forwardJob{l: l, t: t, srcHebb: st.Hebb, srcE: st.E, dstHebb: st.Hebb, dstE: st.E}
+		job := forwardJob{l: l, t: t, srcHebb: l.tr, srcE: l.trE, dstHebb: l.tr, dstE: l.trE}
+		if t == 0 {
+			job.srcHebb, job.srcE = in, inE
+		}
 		if l.recorded {
 			if t%l.k == 0 && t > 0 {
 				job.srcHebb, job.srcE = l.ckHebb[t/l.k*bhh:(t/l.k+1)*bhh], sampleOf(l.ckE, t/l.k, bhh)
@@ -320,7 +417,13 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		l.fwdJob = job
 		l.parallel(b, &l.fwdJob)
 	}
-	l.fwdJob = forwardJob{} // keep no reference to the state's slices
+	l.fwdJob = forwardJob{}
+	// The last step wrote the working traces (a checkpoint is never the
+	// segment's end).
+	unpadRows(st.Hebb, l.tr, b*h, h, hp)
+	if c.Variant == Retro {
+		unpadRows(st.E, l.trE, b*h, h, hp)
+	}
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
 	copy(hOut, l.hs[bh:])
@@ -336,14 +439,14 @@ func sampleOf(x []float32, s, n int) []float32 {
 }
 
 // cellStep finishes step t for sample s once the GEMM has filled the gates:
-// the plastic read from the sample's trace hebb (H×H), the cell, and the
-// modulator; and records them.
+// the plastic read from the sample's trace hebb (H×Hp, padded), the cell,
+// and the modulator; and records them.
 func (l *Layer) cellStep(t, s int, hebb []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
 	bh, o := b*h, s*h
-	hp := l.hs[t*bh+o : t*bh+o+h]
+	hPrev := l.hs[t*bh+o : t*bh+o+h]
 	hn := l.hs[(t+1)*bh+o : (t+1)*bh+o+h]
 	gs := l.acts[t*4*bh+4*o : t*4*bh+4*o+4*h]
 	// The plastic part of the cell candidate's pre-activation, summed on
@@ -352,19 +455,22 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 	// second time per step), except at a segment's first step, where it is
 	// read here — with the same roundings, so that segment boundaries do
 	// not change the values.
-	if c.Alpha == PerNeuron {
-		asm.PlasticReadPerNeuron(gs[2*h:3*h], hp, p.Alpha, hebb)
-	} else {
-		pn := l.pnext[o : o+h]
-		if t == 0 {
-			clear(pn)
-			asm.PlasticRead(pn, hp, p.Alpha, hebb)
-		}
-		asm.Add(gs[2*h:3*h], gs[2*h:3*h], pn)
+	pn := l.pnext[s*l.hp : (s+1)*l.hp]
+	switch {
+	case c.Alpha == PerNeuron:
+		clear(pn)
+		asm.PlasticReadPerNeuron(pn, hPrev, l.alpha, hebb)
+	case t == 0:
+		clear(pn)
+		asm.PlasticRead(pn, hPrev, l.alpha, hebb)
 	}
+	asm.Add(gs[2*h:3*h], gs[2*h:3*h], pn[:h])
 	asm.LSTMCellForward(gs, l.cs[t*bh+o:t*bh+o+h], l.cs[(t+1)*bh+o:(t+1)*bh+o+h], hn)
+	post := l.posts[(t*b+s)*l.hp : (t*b+s+1)*l.hp]
+	copy(post, gs[2*h:3*h])
+	clear(post[h:])
 	if c.Variant.Modulated() {
-		in := hp
+		in := hPrev
 		if c.ModInput == ModNewH {
 			in = hn
 		}
@@ -380,7 +486,7 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 // connection, which the fused kernels support.
 func (l *Layer) fusedRead() bool { return l.P.Config.Alpha != PerNeuron }
 
-// traceStep updates sample s's traces (Hebb, and E for Retro; H×H each)
+// traceStep updates sample s's traces (Hebb, and E for Retro; H×Hp each)
 // with step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the
 // record alone — so Backward can replay it bit for bit from a checkpoint. It
 // reads hebb and elig and writes dstHebb and dstElig, which may be the same.
@@ -392,7 +498,7 @@ func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig, pnext []float3
 	h, b := c.Hidden, l.batch
 	bh := b * h
 	pre := l.hs[t*bh+s*h : t*bh+(s+1)*h]
-	post := l.acts[t*4*bh+s*4*h+2*h : t*4*bh+s*4*h+3*h]
+	post := l.posts[(t*b+s)*l.hp : (t*b+s+1)*l.hp]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
 	switch {
@@ -400,12 +506,12 @@ func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig, pnext []float3
 		clear(pnext)
 		hNew := l.hs[(t+1)*bh+s*h : (t+1)*bh+(s+1)*h]
 		if c.Variant == Retro {
-			asm.RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip, pnext, hNew, p.Alpha)
+			asm.RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip, pnext, hNew, l.alpha)
 		} else {
-			asm.HebbUpdateRead(dstHebb, hebb, pre, post, scale, bias, m, c.Clip, pnext, hNew, p.Alpha)
+			asm.HebbUpdateRead(dstHebb, hebb, pre, post, scale, bias, m, c.Clip, pnext, hNew, l.alpha)
 		}
 	case c.Variant == Retro:
-		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
 	default:
 		asm.HebbUpdate(dstHebb, hebb, pre, post, scale, bias, m, c.Clip)
 	}
@@ -429,7 +535,11 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		panic("plasticity: Backward without a recorded Forward (Inference was set, or no Forward ran)")
 	}
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
-	bh, hh, bhh := b*h, h*h, b*h*h
+	// The parameters' padded copies, afresh in case they changed since
+	// Forward (as W_hhᵀ below).
+	l.padParams()
+	hp := l.hp
+	bh, hh, bhh := b*h, h*hp, b*h*hp
 	if len(dhOut) != steps*bh || len(dxproj) != steps*4*bh {
 		panic(fmt.Sprintf("plasticity: Backward: len(dhOut)=%d, len(dxproj)=%d for T=%d B=%d H=%d",
 			len(dhOut), len(dxproj), steps, b, h))
@@ -437,10 +547,14 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.group = l.groupSize(b)
 	groups := (b + l.group - 1) / l.group
 	nw := l.workers(groups)
-	// Forward's W_hhᵀ, unless the weights changed since (they do not
-	// between a Forward and its Backward in training, but a caller may).
-	l.whhT = grow(l.whhT, 4*h*h)
-	transpose(l.whhT, p.WeightHH, 4*h, h)
+	// A group of one sample takes its recurrent gradient from W_hhᵀ:
+	// Forward's, unless the weights changed since (they do not between a
+	// Forward and its Backward in training, but a caller may). Larger
+	// groups read W_hh itself.
+	if l.group == 1 || b%l.group == 1 {
+		l.whhT = grow(l.whhT, 4*h*h)
+		transpose(l.whhT, p.WeightHH, 4*h, h)
+	}
 	if l.Scratch == nil {
 		l.Scratch = new(Scratch)
 	}
@@ -459,18 +573,19 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.dhPrev = grow(l.dhPrev, bh)
 	l.dhNext = grow(l.dhNext, bh)
 	l.dms = grow(l.dms, b)
-	l.dgx = grow(l.dgx, bh)
+	l.dgx = grow(l.dgx, b*hp)
+	l.daP = zeroed(l.daP, b*hp) // the padding stays zero
 	for len(l.wg) < nw {
 		l.wg = append(l.wg, workerGrads{})
 	}
 	for w := range l.wg[:nw] {
 		wg := &l.wg[w]
-		wg.alpha = zeroed(wg.alpha, len(p.Alpha))
-		wg.eta = zeroed(wg.eta, len(p.Eta))
+		wg.alpha = zeroed(wg.alpha, len(l.alpha))
+		wg.eta = zeroed(wg.eta, len(l.eta))
 		wg.modW = zeroed(wg.modW, len(p.ModWeight))
 		wg.modB = zeroed(wg.modB, len(p.ModBias))
-		wg.fanW = zeroed(wg.fanW, len(p.FanWeight))
-		wg.fanB = zeroed(wg.fanB, len(p.FanBias))
+		wg.fanW = zeroed(wg.fanW, len(l.fanW))
+		wg.fanB = zeroed(wg.fanB, len(l.fanB))
 		wg.dummy = zeroed(wg.dummy, 1)
 	}
 
@@ -482,19 +597,17 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		l.WeightHHGrad(dxproj, g)
 	}
 
-	// The workers' sums, added in worker order.
+	// The workers' sums, added in worker order (and unpadded).
 	for _, wg := range l.wg[1:nw] {
 		asm.Add(l.wg[0].alpha, l.wg[0].alpha, wg.alpha)
 	}
-	for i, v := range l.wg[0].alpha {
-		g.Alpha[i] += v / c.AGDiv
-	}
+	l.addUnpadded(g.Alpha, l.wg[0].alpha, c.Alpha, 1/c.AGDiv)
 	for _, wg := range l.wg[:nw] {
-		asm.Add(g.Eta, g.Eta, wg.eta)
+		l.addUnpadded(g.Eta, wg.eta, c.Eta, 1)
 		asm.Add(g.ModWeight, g.ModWeight, wg.modW)
 		asm.Add(g.ModBias, g.ModBias, wg.modB)
-		asm.Add(g.FanWeight, g.FanWeight, wg.fanW)
-		asm.Add(g.FanBias, g.FanBias, wg.fanB)
+		l.addUnpadded(g.FanWeight, wg.fanW, c.FanOut, 1)
+		l.addUnpadded(g.FanBias, wg.fanB, c.FanOut, 1)
 	}
 }
 
@@ -528,7 +641,7 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	p := l.P
 	c := p.Config
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
-	bh, hh := b*h, h*h
+	bh, hh := b*h, h*l.hp
 	sc := l.Scratch
 	wg := &l.wg[w]
 	per := l.group * (k - 1) * hh // a worker's replay buffers
@@ -580,7 +693,7 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 		for t := last - 1; t >= first; t-- {
 			for s := s0; s < s1; s++ {
 				clear(cur[s*h : (s+1)*h])
-				clear(l.dgx[s*h : (s+1)*h])
+				clear(l.dgx[s*l.hp : (s+1)*l.hp])
 				l.dms[s] = 0
 			}
 			// After the segment's last step the traces have no gradient and
@@ -642,14 +755,15 @@ func (l *Layer) recurrentBackward(t, s0, s1 int, dhPrev, dxproj []float32) {
 func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, cur, next, dxproj []float32) float32 {
 	p := l.P
 	c := p.Config
-	h, b := c.Hidden, l.batch
-	bh, hh := b*h, h*h
+	h, b, hp := c.Hidden, l.batch, l.hp
+	bh, hh := b*h, h*hp
 	sh := s * h
 	pre := l.hs[t*bh+sh : t*bh+sh+h]
 	hNow := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
-	post := l.acts[t*4*bh+4*sh+2*h : t*4*bh+4*sh+3*h]
-	daNext := dxproj[(t+1)*4*bh+4*sh+2*h : (t+1)*4*bh+4*sh+3*h]
-	dpre, dpost, dNext := cur[sh:sh+h], l.dgx[sh:sh+h], next[sh:sh+h]
+	post := l.posts[(t*b+s)*hp : (t*b+s+1)*hp]
+	daNext := l.daP[s*hp : (s+1)*hp]
+	copy(daNext, dxproj[(t+1)*4*bh+4*sh+2*h:(t+1)*4*bh+4*sh+3*h])
+	dpre, dpost, dNext := cur[sh:sh+h], l.dgx[s*hp:(s+1)*hp], next[sh:sh+h]
 	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
@@ -661,19 +775,19 @@ func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, c
 		}
 	}
 	if c.Alpha == PerNeuron {
-		asm.PlasticReadPerNeuronBackward(dNext, wg.alpha, dHebb, daNext, hNow, p.Alpha, hebbNext)
+		asm.PlasticReadPerNeuronBackward(dNext, wg.alpha, dHebb, daNext, hNow, l.alpha, hebbNext)
 		if c.Variant == Retro {
 			return asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
-				hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+				hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
 		}
 		return asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 	if c.Variant == Retro {
-		return asm.PlasticReadRetroUpdateBackward(dNext, wg.alpha, daNext, hNow, p.Alpha, hebbNext,
+		return asm.PlasticReadRetroUpdateBackward(dNext, wg.alpha, daNext, hNow, l.alpha, hebbNext,
 			dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
-			hebb, elig, pre, post, scale, bias, p.Eta, m, c.Clip)
+			hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
 	}
-	return asm.PlasticReadHebbUpdateBackward(dNext, wg.alpha, daNext, hNow, p.Alpha, hebbNext,
+	return asm.PlasticReadHebbUpdateBackward(dNext, wg.alpha, daNext, hNow, l.alpha, hebbNext,
 		dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 }
 
@@ -682,16 +796,17 @@ func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, c
 // h(t−1) into dhPrev ([B, H]).
 func (l *Layer) readBackward(t, s int, wg *workerGrads, hebb, dhPrev, dxproj []float32) {
 	p := l.P
-	h, b := p.Config.Hidden, l.batch
-	bh, hh := b*h, h*h
+	h, b, hp := p.Config.Hidden, l.batch, l.hp
+	bh, hh := b*h, h*hp
 	sh := s * h
 	pre := l.hs[t*bh+sh : t*bh+sh+h]
-	da := dxproj[t*4*bh+4*sh+2*h : t*4*bh+4*sh+3*h]
+	da := l.daP[s*hp : (s+1)*hp]
+	copy(da, dxproj[t*4*bh+4*sh+2*h:t*4*bh+4*sh+3*h])
 	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
 	if p.Config.Alpha == PerNeuron {
-		asm.PlasticReadPerNeuronBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+		asm.PlasticReadPerNeuronBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, l.alpha, hebb)
 	} else {
-		asm.PlasticReadBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, p.Alpha, hebb)
+		asm.PlasticReadBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, l.alpha, hebb)
 	}
 }
 
@@ -710,7 +825,7 @@ func (l *Layer) cellBackward(t, s int, wg *workerGrads, dm float32, cur, dGates 
 	sh := s * h
 	gs := l.acts[t*4*bh+4*sh : t*4*bh+4*sh+4*h]
 	post := gs[2*h : 3*h]
-	dpost, dht := l.dgx[sh:sh+h], l.dht[sh:sh+h]
+	dpost, dht := l.dgx[s*l.hp:s*l.hp+h], l.dht[sh:sh+h]
 	if c.Variant.Modulated() {
 		// m = tanh(v·x + b_v), x = h(t−1) or h(t).
 		m := l.ms[t*b+s]
