@@ -35,7 +35,7 @@ type Layer struct {
 	// gradients only through the order in which the workers' sums are added.
 	Workers int
 	// Group is the number of samples Backward runs back in lockstep (0: a
-	// default of 2). The groups are fixed blocks of the batch, shared out
+	// default of 2, or 1 for Retro). The groups are fixed blocks of the batch, shared out
 	// whole among the workers, so results do not depend on Workers. A group
 	// needs Group·(k−1) replay buffers of H² (see the package doc).
 	Group int
@@ -46,9 +46,10 @@ type Layer struct {
 	// DeferWeightHH makes Backward leave W_hh's gradient to a call of
 	// WeightHHGrad (which a caller can run in the background).
 	DeferWeightHH bool
-	// Scratch holds Backward's trace-sized buffers. Layers whose backward
-	// passes never overlap (the layers of one stack) may share one; nil gives
-	// the layer its own.
+	// Scratch holds the trace-sized buffers that live only within a Forward
+	// or a Backward. Layers whose passes never overlap (the layers of one
+	// stack, and a layer's training and evaluation cores) may share one;
+	// nil gives the layer its own.
 	Scratch *Scratch
 
 	// The record of the last Forward.
@@ -62,11 +63,10 @@ type Layer struct {
 	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, Hp]: traces entering steps 0, k, 2k, …
 
 	// The plastic matrices are kept in padded rows: H rows of hp columns
-	// (padWidth), zeros in the padding. The traces as Forward updates them
-	// ([B, H, hp]; the State keeps them unpadded), the parameters (padded
-	// copies, per their shape: see padTo), and g(t) padded ([T, B, hp]).
+	// (padWidth), zeros in the padding (the traces Forward updates are the
+	// Scratch's). The parameters' padded copies, per their shape (padTo),
+	// and g(t) padded ([T, B, hp]).
 	hp                     int
-	tr, trE                []float32
 	alpha, eta, fanW, fanB []float32
 	posts                  []float32
 
@@ -89,11 +89,14 @@ type Layer struct {
 	done   sync.WaitGroup
 }
 
-// Scratch is the trace-sized working memory of Layer.Backward, in padded
-// rows like the layer's traces.
+// Scratch is the trace-sized working memory of Layer.Forward and
+// Layer.Backward, in padded rows like the layer's traces.
 type Scratch struct {
-	rec, recE []float32 // [workers, group, k−1, H, Hp]: each worker's replayed traces
-	dHebb, dE []float32 // [B, H, Hp]: the running trace gradients
+	// work and workE hold Forward's working traces, [B, H, Hp], and
+	// Backward's replays, [workers, group, k−1, H, Hp]: a Forward and a
+	// Backward never overlap, so they share the memory.
+	work, workE []float32
+	dHebb, dE   []float32 // [B, H, Hp]: the running trace gradients
 }
 
 // workerGrads are one worker's sums of the shared parameters' gradients
@@ -202,7 +205,10 @@ func (l *Layer) addUnpadded(dst, x []float32, sh Shape, scale float32) {
 // (the zaremba-small plastic model, H = 194). G = 2 halves them for k−1
 // more replay buffers of H² per worker; G = 4 measured no faster on two
 // threads, where the traces' memory traffic bounds the rest, and needs
-// more memory (or checkpoints).
+// more memory (or checkpoints). Retro, whose replay buffers are twice the
+// size (Hebb and E), defaults to 1: there G = 2 was about 5 % faster and
+// cost 10 MB at the zaremba-small size, a third of its margin to 1.5× the
+// baseline's peak memory.
 const defaultGroup = 2
 
 // groupSize is Backward's group for a batch of b samples.
@@ -210,6 +216,9 @@ func (l *Layer) groupSize(b int) int {
 	g := l.Group
 	if g <= 0 {
 		g = defaultGroup
+		if l.P.Config.Variant == Retro {
+			g = 1
+		}
 	}
 	return max(1, min(g, b))
 }
@@ -367,9 +376,15 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.ms = grow(l.ms, steps*b)
 	l.pnext = grow(l.pnext, b*hp)
 	l.posts = grow(l.posts, steps*b*hp)
-	l.tr = grow(l.tr, bhh)
+	if l.Scratch == nil {
+		l.Scratch = new(Scratch)
+	}
+	sc := l.Scratch
+	sc.work = grow(sc.work, bhh)
+	tr, trE := sc.work, []float32(nil)
 	if c.Variant == Retro {
-		l.trE = grow(l.trE, bhh)
+		sc.workE = grow(sc.workE, bhh)
+		trE = sc.workE
 	}
 	l.recorded = !l.Inference
 	if l.recorded {
@@ -388,7 +403,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	// before each writes straight into its buffer, and the next step reads
 	// from there — the same operations as in place, so the same values), or
 	// without checkpoints the working traces.
-	in, inE := l.tr, l.trE
+	in, inE := tr, trE
 	if l.recorded {
 		in, inE = l.ckHebb[:bhh], sampleOf(l.ckE, 0, bhh)
 	}
@@ -397,7 +412,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		padRows(inE, st.E, b*h, h, hp)
 	}
 	for t := 0; t < steps; t++ {
-		job := forwardJob{l: l, t: t, srcHebb: l.tr, srcE: l.trE, dstHebb: l.tr, dstE: l.trE}
+		job := forwardJob{l: l, t: t, srcHebb: tr, srcE: trE, dstHebb: tr, dstE: trE}
 		if t == 0 {
 			job.srcHebb, job.srcE = in, inE
 		}
@@ -420,9 +435,9 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.fwdJob = forwardJob{}
 	// The last step wrote the working traces (a checkpoint is never the
 	// segment's end).
-	unpadRows(st.Hebb, l.tr, b*h, h, hp)
+	unpadRows(st.Hebb, tr, b*h, h, hp)
 	if c.Variant == Retro {
-		unpadRows(st.E, l.trE, b*h, h, hp)
+		unpadRows(st.E, trE, b*h, h, hp)
 	}
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
@@ -559,12 +574,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		l.Scratch = new(Scratch)
 	}
 	sc := l.Scratch
-	sc.rec = grow(sc.rec, nw*l.group*(k-1)*hh)
+	sc.work = grow(sc.work, nw*l.group*(k-1)*hh)
 	// The trace gradients are cleared per sample by the workers, in
 	// parallel and just before use.
 	sc.dHebb = grow(sc.dHebb, bhh)
 	if c.Variant == Retro {
-		sc.recE = grow(sc.recE, nw*l.group*(k-1)*hh)
+		sc.workE = grow(sc.workE, nw*l.group*(k-1)*hh)
 		sc.dE = grow(sc.dE, bhh)
 	}
 	l.dh = zeroed(l.dh, bh)
@@ -645,10 +660,10 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	sc := l.Scratch
 	wg := &l.wg[w]
 	per := l.group * (k - 1) * hh // a worker's replay buffers
-	rec := sc.rec[w*per : (w+1)*per]
+	rec := sc.work[w*per : (w+1)*per]
 	var recE []float32
 	if c.Variant == Retro {
-		recE = sc.recE[w*per : (w+1)*per]
+		recE = sc.workE[w*per : (w+1)*per]
 	}
 	// tracesAt gives sample s's traces entering step t of the chunk
 	// starting at first: the checkpoint itself, or the replay buffer.
