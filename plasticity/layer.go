@@ -261,8 +261,9 @@ type sampleJob interface {
 // forwardJob finishes step t for its samples: the plastic read, the cell,
 // the modulator and the trace update.
 type forwardJob struct {
-	l *Layer
-	t int
+	l     *Layer
+	t     int
+	xproj []float32 // Forward's input projections, [T, B, 4H]
 	// The batch's traces entering step t and where their update goes: the
 	// state's, or a checkpoint's buffer ([B, H, H] each; E nil outside
 	// Retro).
@@ -271,8 +272,14 @@ type forwardJob struct {
 
 func (j *forwardJob) run(_, s0, s1 int) {
 	l := j.l
-	hp := l.hp
-	hh := l.P.Config.Hidden * hp
+	h, hp, t := l.P.Config.Hidden, l.hp, j.t
+	hh, bh := h*hp, l.batch*h
+	// All four gates' recurrent part for the worker's samples, in one GEMM:
+	// gates = xproj + h(t−1)·W_hhᵀ. (The samples' rows are independent, so
+	// each worker does its own share instead of one thread the batch's.)
+	gates := l.acts[t*4*bh+4*s0*h : t*4*bh+4*s1*h]
+	copy(gates, j.xproj[t*4*bh+4*s0*h:t*4*bh+4*s1*h])
+	gemm.Sgemm(false, false, s1-s0, 4*h, h, 1, l.hs[t*bh+s0*h:t*bh+s1*h], h, l.whhT, 4*h, 1, gates, 4*h)
 	for s := s0; s < s1; s++ {
 		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
 		l.cellStep(j.t, s, hebb)
@@ -424,11 +431,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 				job.dstHebb, job.dstE = l.ckHebb[u/l.k*bhh:(u/l.k+1)*bhh], sampleOf(l.ckE, u/l.k, bhh)
 			}
 		}
-		// All four gates' recurrent part in one GEMM over the batch:
-		// gates = xproj + h(t−1)·W_hhᵀ.
-		gates := l.acts[t*4*bh : (t+1)*4*bh]
-		copy(gates, xproj[t*4*bh:(t+1)*4*bh])
-		gemm.Sgemm(false, false, b, 4*h, h, 1, l.hs[t*bh:(t+1)*bh], h, l.whhT, 4*h, 1, gates, 4*h)
+		job.xproj = xproj
 		l.fwdJob = job
 		l.parallel(b, &l.fwdJob)
 	}

@@ -603,6 +603,32 @@ func TestWorkers(t *testing.T) {
 	}
 }
 
+// At the paper's sizes too (where the GEMMs take other paths than at the
+// tiny sizes above): each worker's share of the per-step recurrent GEMM and
+// of the traces gives outputs and dxproj bit-identical to one worker's.
+func TestWorkersLarge(t *testing.T) {
+	for _, v := range []Variant{Plastic, Retro} {
+		c := Default(v, 194, 194)
+		const steps, batch = 3, 20
+		s := newSetup(c, steps, batch, 23)
+		run := func(workers int) ([]float32, []float32) {
+			l := NewLayer(s.p)
+			l.Workers = workers
+			st := s.st.Clone()
+			out := make([]float32, steps*batch*c.Hidden)
+			l.Forward(out, s.xproj, st, steps)
+			dx := make([]float32, len(s.xproj))
+			g, _ := NewParams(c)
+			l.Backward(dx, s.R, g)
+			return out, dx
+		}
+		out1, dx1 := run(1)
+		out2, dx2 := run(2)
+		require.Equal(t, out1, out2, "%v outputs", v)
+		require.Equal(t, dx1, dx2, "%v dxproj", v)
+	}
+}
+
 // requireSumsClose checks gradients whose sums were added in another order:
 // they differ by rounding relative to their terms, not to the result, so an
 // element that cancels to near zero is compared at the scale of the
