@@ -1155,7 +1155,13 @@ rf_done:
 // func plasticRetroFanBackRowAVX512(dW, dE, dpost, dU, dB, deta, w, e, post, u, beta, eta []float32, x, m, clip float32) (s, dm float32)
 // rowRetroFanBackGo. Twelve streams outgrow the registers: beta, eta and
 // deta are addressed through BX, reloaded from the arguments each time.
-TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $0-312
+TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $24-312
+	MOVQ beta_base+240(FP), BX
+	MOVQ BX, beta-8(SP)
+	MOVQ eta_base+264(FP), BX
+	MOVQ BX, eta-16(SP)
+	MOVQ deta_base+120(FP), BX
+	MOVQ BX, deta-24(SP)
 	MOVQ dW_base+0(FP), DI
 	MOVQ dW_len+8(FP), CX
 	MOVQ dE_base+24(FP), SI
@@ -1178,10 +1184,13 @@ TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $0-312
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
+// RFB_STEP reads the base pointers of beta, eta and deta from the frame
+// slots beta-8, eta-16 and deta-24 (out of registers): each kernel that
+// uses it stores them there first.
 #define RFB_STEP(LD, ST) \
 	LD((R12)(AX*4), Z0)        /* e */; \
 	LD((DX)(AX*4), Z1)         /* u */; \
-	MOVQ beta_base+240(FP), BX; \
+	MOVQ beta-8(SP), BX; \
 	LD((BX)(AX*4), Z3)         /* beta */; \
 	VMULPS Z12, Z1, Z5; \
 	VADDPS Z3, Z5, Z5          /* M = u*m + beta */; \
@@ -1203,7 +1212,7 @@ TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $0-312
 	ST(Z14, (R10)(AX*4)); \
 	VMULPS Z1, Z13, Z6         /* dM*u */; \
 	VADDPS Z6, Z16, Z16; \
-	MOVQ eta_base+264(FP), BX; \
+	MOVQ eta-16(SP), BX; \
 	LD((BX)(AX*4), Z18)        /* eta */; \
 	LD((SI)(AX*4), Z19)        /* dE */; \
 	VSUBPS Z18, Z17, Z20       /* 1−eta */; \
@@ -1215,7 +1224,7 @@ TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $0-312
 	VMULPS Z4, Z8, Z22         /* d = x*post */; \
 	VSUBPS Z0, Z22, Z22        /* d − e */; \
 	VMULPS Z22, Z19, Z22       /* dE*(d−e) */; \
-	MOVQ deta_base+120(FP), BX; \
+	MOVQ deta-24(SP), BX; \
 	LD((BX)(AX*4), Z23); \
 	VADDPS Z22, Z23, Z23; \
 	ST(Z23, (BX)(AX*4)); \
@@ -2246,9 +2255,15 @@ rfrm_done:
 
 // func plasticRetroFanBackMatAVX512(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
 // rowsRetroUpdateBackward on a whole matrix with one fan-out weight and bias
-// and one η per connection: the steps of plasticRetroFanBackRowAVX512 row
-// after row, dpre[i] += the row's Σ dD*post; returns dm = Σ dM*u.
-TEXT ·plasticRetroFanBackMatAVX512(SB), NOSPLIT, $24-348
+// and one η per connection: RFB_STEP row after row, dpre[i] += the row's
+// Σ dD*post; returns dm = Σ dM*u.
+TEXT ·plasticRetroFanBackMatAVX512(SB), NOSPLIT, $48-348
+	MOVQ beta_base+288(FP), BX
+	MOVQ BX, beta-8(SP)
+	MOVQ eta_base+312(FP), BX
+	MOVQ BX, eta-16(SP)
+	MOVQ deta_base+144(FP), BX
+	MOVQ BX, deta-24(SP)
 	MOVQ dW_base+0(FP), DI
 	MOVQ dE_base+24(FP), SI
 	MOVQ dpost_base+72(FP), R8
@@ -2269,76 +2284,27 @@ TEXT ·plasticRetroFanBackMatAVX512(SB), NOSPLIT, $24-348
 	MOVQ pre_len+224(FP), BX
 	IMULQ post_len+248(FP), BX
 	// total = rows·n
-	MOVQ BX, total-8(SP)
+	MOVQ BX, total-32(SP)
 	MOVQ pre_base+216(FP), BX
-	MOVQ BX, pre-16(SP)
+	MOVQ BX, pre-40(SP)
 	MOVQ dpre_base+48(FP), BX
-	MOVQ BX, dpre-24(SP)
+	MOVQ BX, dpre-48(SP)
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
-#define RFBM_STEP(LD, ST) \
-	LD((R12)(AX*4), Z0)        /* e */; \
-	LD((DX)(AX*4), Z1)         /* u */; \
-	MOVQ beta_base+288(FP), BX; \
-	LD((BX)(AX*4), Z3)         /* beta */; \
-	VMULPS Z12, Z1, Z5; \
-	VADDPS Z3, Z5, Z5          /* M = u*m + beta */; \
-	LD((R11)(AX*4), Z2)        /* w */; \
-	VMULPS Z0, Z5, Z6          /* M*e */; \
-	VADDPS Z6, Z2, Z6; \
-	VANDPS Z11, Z6, Z6; \
-	VCMPPS $2, Z10, Z6, K2     /* |·| ≤ clip (false for NaN) */; \
-	LD((DI)(AX*4), Z7); \
-	VMOVAPS.Z Z7, K2, Z7       /* g */; \
-	ST(Z7, (DI)(AX*4)); \
-	VMULPS Z0, Z7, Z13         /* dM = g*e */; \
-	LD((R9)(AX*4), Z14); \
-	VMULPS Z12, Z13, Z6        /* dM*m */; \
-	VADDPS Z6, Z14, Z14; \
-	ST(Z14, (R9)(AX*4)); \
-	LD((R10)(AX*4), Z14); \
-	VADDPS Z13, Z14, Z14; \
-	ST(Z14, (R10)(AX*4)); \
-	VMULPS Z1, Z13, Z6         /* dM*u */; \
-	VADDPS Z6, Z16, Z16; \
-	MOVQ eta_base+312(FP), BX; \
-	LD((BX)(AX*4), Z18)        /* eta */; \
-	LD((SI)(AX*4), Z19)        /* dE */; \
-	VSUBPS Z18, Z17, Z20       /* 1−eta */; \
-	VMULPS Z19, Z20, Z20       /* (1−eta)*dE */; \
-	VMULPS Z7, Z5, Z21         /* M*g */; \
-	VADDPS Z21, Z20, Z20; \
-	ST(Z20, (SI)(AX*4)); \
-	LD((R13)(AX*4), Z4)        /* post */; \
-	VMULPS Z4, Z8, Z22         /* d = x*post */; \
-	VSUBPS Z0, Z22, Z22        /* d − e */; \
-	VMULPS Z22, Z19, Z22       /* dE*(d−e) */; \
-	MOVQ deta_base+144(FP), BX; \
-	LD((BX)(AX*4), Z23); \
-	VADDPS Z22, Z23, Z23; \
-	ST(Z23, (BX)(AX*4)); \
-	VMULPS Z19, Z18, Z24       /* dD = eta*dE */; \
-	VMULPS Z4, Z24, Z6         /* dD*post */; \
-	VADDPS Z6, Z9, Z9; \
-	LD((R8)(AX*4), Z14); \
-	VMULPS Z8, Z24, Z6         /* dD*x */; \
-	VADDPS Z6, Z14, Z14; \
-	ST(Z14, (R8)(AX*4))
-
 rfbm_row:
-	CMPQ AX, total-8(SP)
+	CMPQ AX, total-32(SP)
 	JGE  rfbm_done
-	MOVQ pre-16(SP), BX
+	MOVQ pre-40(SP), BX
 	VBROADCASTSS (BX), Z8
 	ADDQ $4, BX
-	MOVQ BX, pre-16(SP)
+	MOVQ BX, pre-40(SP)
 	MOVQ post_len+248(FP), CX
 
 rfbm_full:
 	CMPQ CX, $16
 	JLT  rfbm_tail
-	RFBM_STEP(VLOAD, VSTORE)
+	RFB_STEP(VLOAD, VSTORE)
 	ADDQ $16, AX
 	SUBQ $16, CX
 	JMP  rfbm_full
@@ -2347,7 +2313,7 @@ rfbm_tail:
 	AVX512_MASK(CX, BX, rfbm_body, rfbm_next)
 
 rfbm_body:
-	RFBM_STEP(VLOADK, VSTOREK)
+	RFB_STEP(VLOADK, VSTOREK)
 	ADDQ $16, AX
 	SUBQ $16, CX
 	JMP  rfbm_tail
@@ -2360,11 +2326,11 @@ rfbm_next:
 	SUBQ BX, R13
 	VMOVAPS Z9, Z0
 	HSUM512
-	MOVQ dpre-24(SP), BX
+	MOVQ dpre-48(SP), BX
 	VADDSS (BX), X0, X0
 	VMOVSS X0, (BX)
 	ADDQ $4, BX
-	MOVQ BX, dpre-24(SP)
+	MOVQ BX, dpre-48(SP)
 	VXORPS Z9, Z9, Z9
 	JMP  rfbm_row
 
@@ -2638,8 +2604,14 @@ rhfb_done:
 // func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
 // plasticReadHebbScaleBackMatAVX512 for retroactive neuromodulation with one
 // fan-out weight and bias and one η per connection: per row, RB_STEP and
-// then the steps of plasticRetroFanBackRowAVX512 (RFBF_STEP).
-TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $48-492
+// then RFB_STEP.
+TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-492
+	MOVQ beta_base+432(FP), BX
+	MOVQ BX, beta-8(SP)
+	MOVQ eta_base+456(FP), BX
+	MOVQ BX, eta-16(SP)
+	MOVQ deta_base+288(FP), BX
+	MOVQ BX, deta-24(SP)
 	VBROADCASTSS m+480(FP), Z12
 	VBROADCASTSS clip+484(FP), Z10
 	MOVL $0x7fffffff, BX
@@ -2649,72 +2621,22 @@ TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $48-492
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
 	MOVQ h_len+80(FP), BX
 	IMULQ da_len+56(FP), BX
-	MOVQ BX, total-8(SP)          // rows·n
+	MOVQ BX, total-32(SP)          // rows·n
 	MOVQ h_base+72(FP), BX
-	MOVQ BX, h-24(SP)
+	MOVQ BX, h-48(SP)
 	MOVQ dh_base+0(FP), BX
-	MOVQ BX, dh-32(SP)
+	MOVQ BX, dh-56(SP)
 	MOVQ pre_base+360(FP), BX
-	MOVQ BX, pre-40(SP)
+	MOVQ BX, pre-64(SP)
 	MOVQ dpre_base+192(FP), BX
-	MOVQ BX, dpre-48(SP)
+	MOVQ BX, dpre-72(SP)
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
-#define RFBF_STEP(LD, ST) \
-	LD((R12)(AX*4), Z0)        /* e */; \
-	LD((DX)(AX*4), Z1)         /* u */; \
-	MOVQ beta_base+432(FP), BX; \
-	LD((BX)(AX*4), Z3)         /* beta */; \
-	VMULPS Z12, Z1, Z5; \
-	VADDPS Z3, Z5, Z5          /* M = u*m + beta */; \
-	LD((R11)(AX*4), Z2)        /* w */; \
-	VMULPS Z0, Z5, Z6          /* M*e */; \
-	VADDPS Z6, Z2, Z6; \
-	VANDPS Z11, Z6, Z6; \
-	VCMPPS $2, Z10, Z6, K2     /* |·| ≤ clip (false for NaN) */; \
-	LD((DI)(AX*4), Z7); \
-	VMOVAPS.Z Z7, K2, Z7       /* g */; \
-	ST(Z7, (DI)(AX*4)); \
-	VMULPS Z0, Z7, Z13         /* dM = g*e */; \
-	LD((R9)(AX*4), Z14); \
-	VMULPS Z12, Z13, Z6        /* dM*m */; \
-	VADDPS Z6, Z14, Z14; \
-	ST(Z14, (R9)(AX*4)); \
-	LD((R10)(AX*4), Z14); \
-	VADDPS Z13, Z14, Z14; \
-	ST(Z14, (R10)(AX*4)); \
-	VMULPS Z1, Z13, Z6         /* dM*u */; \
-	VADDPS Z6, Z16, Z16; \
-	MOVQ eta_base+456(FP), BX; \
-	LD((BX)(AX*4), Z18)        /* eta */; \
-	LD((SI)(AX*4), Z19)        /* dE */; \
-	VSUBPS Z18, Z17, Z20       /* 1−eta */; \
-	VMULPS Z19, Z20, Z20       /* (1−eta)*dE */; \
-	VMULPS Z7, Z5, Z21         /* M*g */; \
-	VADDPS Z21, Z20, Z20; \
-	ST(Z20, (SI)(AX*4)); \
-	LD((R13)(AX*4), Z4)        /* post */; \
-	VMULPS Z4, Z8, Z22         /* d = x*post */; \
-	VSUBPS Z0, Z22, Z22        /* d − e */; \
-	VMULPS Z22, Z19, Z22       /* dE*(d−e) */; \
-	MOVQ deta_base+288(FP), BX; \
-	LD((BX)(AX*4), Z23); \
-	VADDPS Z22, Z23, Z23; \
-	ST(Z23, (BX)(AX*4)); \
-	VMULPS Z19, Z18, Z24       /* dD = eta*dE */; \
-	VMULPS Z4, Z24, Z6         /* dD*post */; \
-	VADDPS Z6, Z9, Z9; \
-	LD((R8)(AX*4), Z14); \
-	VMULPS Z8, Z24, Z6         /* dD*x */; \
-	VADDPS Z6, Z14, Z14; \
-	ST(Z14, (R8)(AX*4))
-
-
 rrfb_row:
-	CMPQ AX, total-8(SP)
+	CMPQ AX, total-32(SP)
 	JGE  rrfb_done
-	MOVQ AX, row-16(SP)
+	MOVQ AX, row-40(SP)
 
 	// The read's backward on row i of step t+1's trace (RB_STEP).
 	MOVQ dalpha_base+24(FP), DI
@@ -2725,10 +2647,10 @@ rrfb_row:
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
-	MOVQ h-24(SP), BX
+	MOVQ h-48(SP), BX
 	VBROADCASTSS (BX), Z8         // h[i]
 	ADDQ $4, BX
-	MOVQ BX, h-24(SP)
+	MOVQ BX, h-48(SP)
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
@@ -2752,12 +2674,12 @@ rrfb_rbody:
 rrfb_rnext:
 	VMOVAPS Z9, Z0
 	HSUM512
-	MOVQ dh-32(SP), BX
+	MOVQ dh-56(SP), BX
 	VADDSS (BX), X0, X0
 	VMOVSS X0, (BX)
 	ADDQ $4, BX
-	MOVQ BX, dh-32(SP)
-	MOVQ row-16(SP), AX
+	MOVQ BX, dh-56(SP)
+	MOVQ row-40(SP), AX
 
 	// The update's backward on the same row of step t, its trace gradient
 	// row still in cache.
@@ -2775,17 +2697,17 @@ rrfb_rnext:
 	SHLQ $2, BX
 	SUBQ BX, R8
 	SUBQ BX, R13
-	MOVQ pre-40(SP), BX
+	MOVQ pre-64(SP), BX
 	VBROADCASTSS (BX), Z8         // pre[i]
 	ADDQ $4, BX
-	MOVQ BX, pre-40(SP)
+	MOVQ BX, pre-64(SP)
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
 rrfb_ufull:
 	CMPQ CX, $16
 	JLT  rrfb_utail
-	RFBF_STEP(VLOAD, VSTORE)
+	RFB_STEP(VLOAD, VSTORE)
 	ADDQ $16, AX
 	SUBQ $16, CX
 	JMP  rrfb_ufull
@@ -2794,7 +2716,7 @@ rrfb_utail:
 	AVX512_MASK(CX, BX, rrfb_ubody, rrfb_unext)
 
 rrfb_ubody:
-	RFBF_STEP(VLOADK, VSTOREK)
+	RFB_STEP(VLOADK, VSTOREK)
 	ADDQ $16, AX
 	SUBQ $16, CX
 	JMP  rrfb_utail
@@ -2803,11 +2725,11 @@ rrfb_unext:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
 	VMOVAPS Z9, Z0
 	HSUM512
-	MOVQ dpre-48(SP), BX
+	MOVQ dpre-72(SP), BX
 	VADDSS (BX), X0, X0
 	VMOVSS X0, (BX)
 	ADDQ $4, BX
-	MOVQ BX, dpre-48(SP)
+	MOVQ BX, dpre-72(SP)
 	JMP  rrfb_row
 
 rrfb_done:
