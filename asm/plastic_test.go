@@ -22,13 +22,17 @@ const plasticSumTol = 2e-6
 // plasticSizes are the matrix orders n tested (the kernels are O(n²), so
 // not asmtest.Lengths): every n up to 34 (vector tails of every length for
 // 4, 8 and 16 lanes), and around the vector widths and the drivers' column
-// block (256).
+// block (256) — the last only without -short.
 func plasticSizes() []int {
 	var ns []int
 	for n := 0; n <= 34; n++ {
 		ns = append(ns, n)
 	}
-	return append(ns, 63, 64, 65, 129, 257, 300)
+	ns = append(ns, 63, 64, 65)
+	if testing.Short() {
+		return ns // the race detector's run in CI: the full run has the rest
+	}
+	return append(ns, 129, 257, 300)
 }
 
 // plasticImpls runs f at every ISA level through the exported kernels, and
@@ -105,12 +109,14 @@ func (s modShape) String() string {
 	return fmt.Sprintf("scale=%d/bias=%v/m=%g", s.scale(10), s.bias, s.m)
 }
 
-// forSizes runs f over the sizes and a rotation of the offsets.
+// forSizes runs f over the sizes and a rotation of the offsets (with
+// -short, as under the race detector in CI, one offset per size: the full
+// run covers them all).
 func forSizes(t *testing.T, f func(t *testing.T, r *rand.Rand, n, off int)) {
 	r := asmtest.Rand(uint64(len(t.Name())))
 	for _, n := range plasticSizes() {
 		for k, off := range asmtest.Offsets {
-			if n > 34 && k != n%len(asmtest.Offsets) {
+			if (n > 34 || testing.Short()) && k != n%len(asmtest.Offsets) {
 				continue // large sizes: one offset each keeps the test fast
 			}
 			f(t, r, n, off)
