@@ -185,8 +185,9 @@ func unpadRows(dst, src []float32, rows, h, hp int) {
 	}
 }
 
-// addUnpadded adds x, a padded gradient of shape sh, times scale into dst.
-func (l *Layer) addUnpadded(dst, x []float32, sh Shape, scale float32) {
+// addUnpadded adds x, a padded gradient of shape sh, divided by div into
+// dst.
+func (l *Layer) addUnpadded(dst, x []float32, sh Shape, div float32) {
 	h, hp := l.P.Config.Hidden, l.hp
 	rows, n := 1, len(dst)
 	if sh == PerConnection && len(dst) == h*h {
@@ -194,7 +195,7 @@ func (l *Layer) addUnpadded(dst, x []float32, sh Shape, scale float32) {
 	}
 	for i := range rows {
 		for j, v := range x[i*hp : i*hp+n] {
-			dst[i*n+j] += v * scale
+			dst[i*n+j] += v / div
 		}
 	}
 }
@@ -265,8 +266,8 @@ type forwardJob struct {
 	t     int
 	xproj []float32 // Forward's input projections, [T, B, 4H]
 	// The batch's traces entering step t and where their update goes: the
-	// state's, or a checkpoint's buffer ([B, H, H] each; E nil outside
-	// Retro).
+	// working traces or a checkpoint's buffer ([B, H, Hp] each; E nil
+	// outside Retro).
 	srcHebb, srcE, dstHebb, dstE []float32
 }
 
@@ -435,7 +436,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		l.fwdJob = job
 		l.parallel(b, &l.fwdJob)
 	}
-	l.fwdJob = forwardJob{}
+	l.fwdJob = forwardJob{} // keep no reference to the caller's xproj
 	// The last step wrote the working traces (a checkpoint is never the
 	// segment's end).
 	unpadRows(st.Hebb, tr, b*h, h, hp)
@@ -619,7 +620,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	for _, wg := range l.wg[1:nw] {
 		asm.Add(l.wg[0].alpha, l.wg[0].alpha, wg.alpha)
 	}
-	l.addUnpadded(g.Alpha, l.wg[0].alpha, c.Alpha, 1/c.AGDiv)
+	l.addUnpadded(g.Alpha, l.wg[0].alpha, c.Alpha, c.AGDiv)
 	for _, wg := range l.wg[:nw] {
 		l.addUnpadded(g.Eta, wg.eta, c.Eta, 1)
 		asm.Add(g.ModWeight, g.ModWeight, wg.modW)
