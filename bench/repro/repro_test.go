@@ -353,3 +353,21 @@ func TestInterruptMidEpochResumesMidEpoch(t *testing.T) {
 		}
 	}
 }
+
+// A parameter-matched plastic condition runs epoch after epoch, each a
+// resumed lm process (resuming used to match the hidden size again and
+// refuse the run's own checkpoint).
+func TestPlasticConditionResumesEachEpoch(t *testing.T) {
+	data, out := tinyCorpus(t), t.TempDir()
+	lm := filepath.Join(t.TempDir(), "lm")
+	_, _, err := buildLM(context.Background(), filepath.Dir(lm))
+	require.NoError(t, err)
+	args := []string{"-data", data, "-out", out, "-no-verify", "-conditions", "neuromod", "-configs", "1",
+		"-epochs", "2", "-threads", "1", "-lm", lm, "-extra", "-hidden 8 -emb 8 -layers 1 -bptt 5 -batch 4"}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	st := readStatus(t, out, "neuromod", "c1")
+	assert.Equal(t, stateFinished, st.State, st.Error)
+	assert.Equal(t, 2, st.EpochsDone)
+}

@@ -23,6 +23,9 @@ func lmConfig(cfg config.Config, vocab int) nn.LMConfig {
 // the configuration in effect (with -match-params, the hidden size chosen so
 // that the variant has as many parameters as the baseline), plus the
 // baseline's parameter count when matching (else 0).
+//
+// A configuration whose BaselineParams is set (a checkpoint's, matched
+// already) keeps its Hidden.
 func buildModel(cfg config.Config, vocab int) (*nn.LM, config.Config, int, error) {
 	if cfg.Model == config.ModelLSTM {
 		m, err := nn.NewLM(lmConfig(cfg, vocab))
@@ -32,6 +35,7 @@ func buildModel(cfg config.Config, vocab int) (*nn.LM, config.Config, int, error
 		baseline := 0
 		if cfg.MatchParams {
 			baseline = nn.ParamCount(m)
+			cfg.BaselineParams = baseline
 		}
 		return m, cfg, baseline, nil
 	}
@@ -41,9 +45,13 @@ func buildModel(cfg config.Config, vocab int) (*nn.LM, config.Config, int, error
 		return nil, cfg, 0, err
 	}
 	baseline := 0
-	if cfg.MatchParams {
+	switch {
+	case cfg.MatchParams && cfg.BaselineParams > 0:
+		baseline = cfg.BaselineParams
+	case cfg.MatchParams:
 		baseline = baselineParams(cfg, vocab)
 		cfg = matchHidden(cfg, pc, vocab, baseline)
+		cfg.BaselineParams = baseline
 	}
 	m, err := plasticity.NewLM(lmConfig(cfg, vocab), pc)
 	if err != nil {

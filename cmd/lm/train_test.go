@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -193,6 +194,24 @@ func TestResumeInValidation(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout+stderr, "with its validation")
 	assert.Equal(t, want, validLosses(t, log))
+}
+
+// A parameter-matched plastic run resumes with the hidden size it was
+// matched to (resuming used to match again, taking the matched size for
+// the baseline's, and refuse its own checkpoint).
+func TestResumeMatchedParams(t *testing.T) {
+	data, out := tinyCorpus(t), t.TempDir()
+	extra := []string{"-model", "neuromod", "-match-params", "-epochs", "1"}
+	code, stdout, stderr := lm(t, context.Background(), tinyArgs(data, out+"/", extra...)...)
+	require.Equal(t, exitOK, code, stderr)
+	matched := regexp.MustCompile(`hidden (\d+), matched`).FindStringSubmatch(stdout + stderr)
+	require.NotNil(t, matched, stdout+stderr)
+	require.NotEqual(t, "16", matched[1], "the match changes -hidden 16")
+
+	ckpt := out + "/neuromod.safetensors"
+	code, stdout, stderr = lm(t, context.Background(), "train", "-resume", ckpt, "-epochs", "2", "-data", data, "-no-verify")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout+stderr, "hidden "+matched[1]+", matched")
 }
 
 // validLosses returns the validation losses of a JSON-lines log, in order.

@@ -80,6 +80,11 @@ type Config struct {
 	// the same number of trainable parameters as the baseline LSTM with the
 	// same settings (within 0.5 %).
 	MatchParams bool `json:"match_params"`
+	// BaselineParams is, once lm has matched Hidden, the baseline's
+	// parameter count it matched: a checkpoint's config records it, and a
+	// resumed run keeps the saved Hidden instead of matching again (which
+	// would take the matched size for the baseline's).
+	BaselineParams int `json:"baseline_params,omitempty"`
 
 	Layers int `json:"layers"` // stacked recurrent layers
 	Hidden int `json:"hidden"` // units per recurrent layer
