@@ -83,6 +83,18 @@ type plasticRows struct {
 	mat *plasticMats
 }
 
+// matElems bounds the work of one whole-matrix kernel call: assembly is not
+// preempted by the Go runtime, so the drivers hand the kernels blocks of at
+// most matElems elements (whole rows), which take about a tenth of a
+// millisecond — a whole trace at the paper's sizes (H ≈ 200), blocks of rows
+// at large ones. Sums over i (p, dpost) continue from block to block in
+// order, so only the sums over a whole call (dm) change association.
+const matElems = 1 << 16
+
+// matRows is the number of rows of n columns in a block of a whole-matrix
+// kernel call.
+func matRows(n int) int { return max(1, matElems/max(n, 1)) }
+
 // plasticMats are a level's whole-matrix kernels: "scale" for M = scale
 // (Hebbian plasticity's η: m = 1, no bias), "fan" for M = u*m + beta, and
 // the retroactive update with a per-connection η. A Read variant also does
@@ -307,7 +319,11 @@ func rowRetroBackGo(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, cl
 func rowsPlasticRead(k *plasticRows, p, h, alpha, hebb []float32) {
 	n := len(p)
 	if k.mat != nil {
-		k.mat.read(p, h, alpha, hebb)
+		rb := matRows(n)
+		for i0 := 0; i0 < len(h); i0 += rb {
+			i1 := min(i0+rb, len(h))
+			k.mat.read(p, h[i0:i1], alpha[i0*n:i1*n], hebb[i0*n:i1*n])
+		}
 		return
 	}
 	for i := range h {
@@ -325,7 +341,11 @@ func rowsPlasticReadPerNeuron(k *plasticRows, p, h, alpha, hebb []float32) {
 func rowsPlasticReadBackward(k *plasticRows, dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
 	n := len(da)
 	if k.mat != nil {
-		k.mat.readBack(dh, dalpha, dhebb, alpha, hebb, da, h)
+		rb := matRows(n)
+		for i0 := 0; i0 < len(h); i0 += rb {
+			i1 := min(i0+rb, len(h))
+			k.mat.readBack(dh[i0:i1], dalpha[i0*n:i1*n], dhebb[i0*n:i1*n], alpha[i0*n:i1*n], hebb[i0*n:i1*n], da, h[i0:i1])
+		}
 		return
 	}
 	for i := range h {
@@ -395,16 +415,32 @@ func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []floa
 	if k.mat != nil && perRow(rows, n, len(scale)) {
 		switch {
 		case len(bias) > 0 && p != nil:
-			k.mat.hebbFanRead(dst, hebb, post, scale, bias, pre, p, h, alpha, m, clip)
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				k.mat.hebbFanRead(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], pre[i0:i1], p, h[i0:i1], alpha[i0*n:i1*n], m, clip)
+			}
 			return
 		case len(bias) > 0:
-			k.mat.hebbFan(dst, hebb, post, scale, bias, pre, m, clip)
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				k.mat.hebbFan(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], pre[i0:i1], m, clip)
+			}
 			return
 		case m == 1 && p != nil:
-			k.mat.hebbRead(dst, hebb, post, scale, pre, p, h, alpha, clip)
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				k.mat.hebbRead(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], pre[i0:i1], p, h[i0:i1], alpha[i0*n:i1*n], clip)
+			}
 			return
 		case m == 1:
-			k.mat.hebb(dst, hebb, post, scale, pre, clip)
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				k.mat.hebb(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], pre[i0:i1], clip)
+			}
 			return
 		}
 	}
@@ -470,9 +506,21 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) {
 		if len(bias) > 0 {
-			return k.mat.hebbFanBack(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+			var dm float32
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				dm += k.mat.hebbFanBack(dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
+			}
+			return dm
 		}
-		return k.mat.hebbScaleBack(dhebb, dpre, dpost, dscale, hebb, pre, post, scale, m, clip)
+		var dm float32
+		rb := matRows(n)
+		for i0 := 0; i0 < rows; i0 += rb {
+			i1 := min(i0+rb, rows)
+			dm += k.mat.hebbScaleBack(dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
+		}
+		return dm
 	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -519,9 +567,17 @@ func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
 		if p != nil {
-			k.mat.retroFanRead(dstHebb, dstElig, hebb, elig, post, scale, bias, eta, pre, p, h, alpha, m, clip)
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				k.mat.retroFanRead(dstHebb[i0*n:i1*n], dstElig[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], pre[i0:i1], p, h[i0:i1], alpha[i0*n:i1*n], m, clip)
+			}
 		} else {
-			k.mat.retroFan(dstHebb, dstElig, hebb, elig, post, scale, bias, eta, pre, m, clip)
+			rb := matRows(n)
+			for i0 := 0; i0 < rows; i0 += rb {
+				i1 := min(i0+rb, rows)
+				k.mat.retroFan(dstHebb[i0*n:i1*n], dstElig[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], pre[i0:i1], m, clip)
+			}
 		}
 		return
 	}
@@ -570,7 +626,13 @@ func etaBlock(buf, eta []float32) []float32 {
 func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
-		return k.mat.retroFanBack(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+		var dm float32
+		rb := matRows(n)
+		for i0 := 0; i0 < rows; i0 += rb {
+			i1 := min(i0+rb, rows)
+			dm += k.mat.retroFanBack(dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
+		}
+		return dm
 	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
