@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,12 @@ type Options struct {
 	Models []string
 	// Batches is the number of training batches per variant (≥ 1).
 	Batches int
+	// Rounds runs every variant this many times, in rotation (lstm,
+	// plastic, …, then lstm, plastic, … again), so that the drift of a
+	// shared, noisy machine falls on every variant alike; 0 means 1. The
+	// report gives each variant's median and its ratios to lstm taken round
+	// by round.
+	Rounds int
 	// MatchParams passes -match-params, so every variant has the baseline's
 	// parameter count.
 	MatchParams bool
@@ -71,14 +78,17 @@ type Result struct {
 	// Losses holds the training loss of every batch, in order (nats/token).
 	Losses []float64
 	// TrainTokensPerSec is the training throughput over every batch but the
-	// first (which pays for warm-up) when there are at least two.
+	// first (which pays for warm-up) when there are at least two; with
+	// several rounds, the median of RoundTrain.
 	TrainTokensPerSec float64
 	// EvalTokensPerSec and EvalLoss are from the child's evaluation; 0 if it
-	// logged none.
+	// logged none. With several rounds the rate is the median of RoundEval.
 	EvalTokensPerSec float64
 	EvalLoss         float64
-	// PeakRSS is the child's peak resident set size in bytes; 0 if the
-	// system does not report it.
+	// RoundTrain and RoundEval are the rates of every round, in order.
+	RoundTrain, RoundEval []float64
+	// PeakRSS is the child's peak resident set size in bytes (the largest
+	// of the rounds'); 0 if the system does not report it.
 	PeakRSS int64
 	// Wall is the child's wall time, start-up and evaluation included.
 	Wall time.Duration
@@ -150,34 +160,75 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Dir == "" {
 		opts.Dir = "."
 	}
+	opts.Rounds = max(opts.Rounds, 1)
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("harness: %w", err)
 	}
 	rep := &Report{Options: opts, Started: time.Now()}
 	var errs []error
-	for i, model := range opts.Models {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
-			break
-		}
-		if opts.Progress != nil {
-			fmt.Fprintf(opts.Progress, "bench [%d/%d] %s: training %d batches …\n", i+1, len(opts.Models), model, opts.Batches)
-		}
-		r := runChild(ctx, opts, model)
-		rep.Results = append(rep.Results, r)
-		if r.Err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", model, r.Err))
-		}
-		if opts.Progress != nil {
-			if r.Err != nil {
-				fmt.Fprintf(opts.Progress, "bench [%d/%d] %s: failed: %v\n", i+1, len(opts.Models), model, r.Err)
+	n := len(opts.Models) * opts.Rounds
+runs:
+	for round := range opts.Rounds {
+		for i, model := range opts.Models {
+			if err := ctx.Err(); err != nil {
+				errs = append(errs, err)
+				break runs
+			}
+			at := fmt.Sprintf("%d/%d", round*len(opts.Models)+i+1, n)
+			if opts.Progress != nil {
+				fmt.Fprintf(opts.Progress, "bench [%s] %s: training %d batches …\n", at, model, opts.Batches)
+			}
+			r := runChild(ctx, opts, model, round)
+			if round == 0 {
+				rep.Results = append(rep.Results, r)
 			} else {
-				fmt.Fprintf(opts.Progress, "bench [%d/%d] %s: %s tok/s train, loss %.3f, %s\n", i+1,
-					len(opts.Models), model, formatRate(r.TrainTokensPerSec), r.LossAfter(), r.Wall.Round(100*time.Millisecond))
+				rep.Results[i].addRound(r)
+			}
+			if r.Err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", model, r.Err))
+			}
+			if opts.Progress != nil {
+				if r.Err != nil {
+					fmt.Fprintf(opts.Progress, "bench [%s] %s: failed: %v\n", at, model, r.Err)
+				} else {
+					fmt.Fprintf(opts.Progress, "bench [%s] %s: %s tok/s train, loss %.3f, %s\n", at,
+						model, formatRate(r.TrainTokensPerSec), r.LossAfter(), r.Wall.Round(100*time.Millisecond))
+				}
 			}
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// addRound folds a later round's run of the same variant into r: its rates
+// join the rounds' (the reported ones become the medians), its peak RSS
+// counts if larger, and a failure fails the variant.
+func (r *Result) addRound(o Result) {
+	if r.Err != nil {
+		return
+	}
+	if o.Err != nil {
+		r.Err = o.Err
+		return
+	}
+	r.RoundTrain = append(r.RoundTrain, o.TrainTokensPerSec)
+	r.RoundEval = append(r.RoundEval, o.EvalTokensPerSec)
+	r.TrainTokensPerSec, r.EvalTokensPerSec = median(r.RoundTrain), median(r.RoundEval)
+	r.PeakRSS = max(r.PeakRSS, o.PeakRSS)
+	r.Wall += o.Wall
+}
+
+// median is the median of xs (the mean of the middle two for an even
+// count); 0 for none.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // ChildArgs returns the arguments (after the program name) of the child that
@@ -194,12 +245,18 @@ func ChildArgs(opts Options, model, logPath string) []string {
 	)
 }
 
-// runChild runs one variant and gathers its result.
-func runChild(ctx context.Context, opts Options, model string) Result {
+// runChild runs one variant and gathers its result. The first round's
+// files are <model>.jsonl and <model>.out, a later round's
+// <model>.r<k>.jsonl and .out.
+func runChild(ctx context.Context, opts Options, model string, round int) Result {
+	name := model
+	if round > 0 {
+		name = fmt.Sprintf("%s.r%d", model, round+1)
+	}
 	r := Result{
 		Model:  model,
-		Log:    filepath.Join(opts.Dir, model+".jsonl"),
-		Output: filepath.Join(opts.Dir, model+".out"),
+		Log:    filepath.Join(opts.Dir, name+".jsonl"),
+		Output: filepath.Join(opts.Dir, name+".out"),
 	}
 	// The log is opened for appending: start from an empty one.
 	if err := os.Remove(r.Log); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -241,6 +298,7 @@ func runChild(ctx context.Context, opts Options, model string) Result {
 	if err := Summarize(&r, events); err != nil {
 		r.Err = fmt.Errorf("%s: %w", r.Log, err)
 	}
+	r.RoundTrain, r.RoundEval = []float64{r.TrainTokensPerSec}, []float64{r.EvalTokensPerSec}
 	return r
 }
 

@@ -471,3 +471,35 @@ func TestMovingAverage(t *testing.T) {
 	assert.Equal(t, 5, smoothWindow(200))
 	assert.Equal(t, 51, smoothWindow(2000))
 }
+
+// Rounds run the variants in rotation; the report takes medians, and its
+// ratios round by round.
+func TestRounds(t *testing.T) {
+	opts := fakeOptions(t, "lstm", "plastic")
+	opts.Rounds = 3
+	var progress bytes.Buffer
+	opts.Progress = &progress
+	rep, err := Run(context.Background(), opts)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 2)
+	for _, r := range rep.Results {
+		require.NoError(t, r.Err)
+		require.Len(t, r.RoundTrain, 3)
+		for _, v := range r.RoundTrain {
+			assert.InDelta(t, 40000, v, 1e-6)
+		}
+		assert.InDelta(t, 40000, r.TrainTokensPerSec, 1e-6)
+		for _, name := range []string{r.Model, r.Model + ".r2", r.Model + ".r3"} {
+			assert.FileExists(t, filepath.Join(opts.Dir, name+".jsonl"))
+		}
+	}
+	assert.Contains(t, progress.String(), "bench [6/6] plastic")
+	assert.Contains(t, rep.context(), "3 rounds in rotation")
+
+	// The ratio is the median of the rounds' ratios (0.5, 1.0, 0.9), not
+	// the ratio of the medians (4/4).
+	assert.Equal(t, "0.90×", roundRatio([]float64{2, 4, 9}, []float64{4, 4, 10}, 4, 4))
+	assert.Equal(t, "1.00×", roundRatio([]float64{2}, []float64{4}, 4, 4), "one round: the plain ratio")
+	assert.Equal(t, 2.5, median([]float64{3, 1, 2, 4}))
+	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))
+}

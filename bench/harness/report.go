@@ -53,11 +53,11 @@ func (rep *Report) table() (header []string, rows [][]string, align []bool) {
 		}
 		row := []string{r.Model, fmt.Sprint(r.Hidden), groupDigits(r.Params), formatRate(r.TrainTokensPerSec)}
 		if base != nil {
-			row = append(row, ratio(r.TrainTokensPerSec, base.TrainTokensPerSec))
+			row = append(row, roundRatio(r.RoundTrain, base.RoundTrain, r.TrainTokensPerSec, base.TrainTokensPerSec))
 		}
 		row = append(row, formatRate(r.EvalTokensPerSec))
 		if base != nil {
-			row = append(row, ratio(r.EvalTokensPerSec, base.EvalTokensPerSec))
+			row = append(row, roundRatio(r.RoundEval, base.RoundEval, r.EvalTokensPerSec, base.EvalTokensPerSec))
 		}
 		row = append(row, formatMiB(r.PeakRSS))
 		if base != nil {
@@ -88,6 +88,23 @@ func formatMiB(b int64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f", float64(b)/(1<<20))
+}
+
+// roundRatio is the ratio of a variant's rate to the baseline's: with
+// several rounds the median of the rounds' ratios (each round's runs were
+// close in time, so the machine's drift cancels), else v/base.
+func roundRatio(vs, bases []float64, v, base float64) string {
+	if len(vs) < 2 || len(vs) != len(bases) {
+		return ratio(v, base)
+	}
+	var rs []float64
+	for i := range vs {
+		if !(vs[i] > 0) || !(bases[i] > 0) {
+			return "n/a"
+		}
+		rs = append(rs, vs[i]/bases[i])
+	}
+	return fmt.Sprintf("%.2f×", median(rs))
 }
 
 func ratio(v, base float64) string {
@@ -124,6 +141,9 @@ func (rep *Report) context() string {
 		}
 	}
 	parts := []string{fmt.Sprintf("%d training batches per variant, each in its own process", rep.Options.Batches)}
+	if rep.Options.Rounds > 1 {
+		parts = append(parts, fmt.Sprintf("%d rounds in rotation, medians (ratios to lstm taken round by round)", rep.Options.Rounds))
+	}
 	if rep.Options.MatchParams {
 		parts = append(parts, "parameters matched to the baseline")
 	}

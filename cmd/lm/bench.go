@@ -20,6 +20,7 @@ and output stay in DIR. Flags after "--" go to every child, e.g.
 func benchFlags(fs *flag.FlagSet) func(env, []string) error {
 	models := fs.String("models", strings.Join(config.Models, ","), "comma-separated variants to compare")
 	batches := fs.Int("batches", 200, "training batches per variant")
+	rounds := fs.Int("rounds", 1, "run every variant this many times, in rotation, and report medians (a noisy machine)")
 	dir := fs.String("out", "lm-bench", "directory for the report, the logs and the children's output")
 	match := fs.Bool("match-params", true, "give every variant the baseline's parameter count")
 	// The most common training flags, forwarded to every child; the rest go
@@ -32,6 +33,7 @@ func benchFlags(fs *flag.FlagSet) func(env, []string) error {
 		opts := harness.Options{
 			Command:     []string{"train"},
 			Batches:     *batches,
+			Rounds:      *rounds,
 			MatchParams: *match,
 			Dir:         *dir,
 			Progress:    e.stdout,
@@ -48,6 +50,9 @@ func benchFlags(fs *flag.FlagSet) func(env, []string) error {
 			if !isModel(m) {
 				return usagef("-models: unknown variant %q (valid: %s)", m, strings.Join(config.Models, ","))
 			}
+		}
+		if opts.Rounds < 1 {
+			return usagef("-rounds must be ≥ 1 (got %d)", opts.Rounds)
 		}
 		if opts.Batches < 1 {
 			return usagef("-batches must be ≥ 1 (got %d)", opts.Batches)
