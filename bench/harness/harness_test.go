@@ -495,10 +495,16 @@ func TestRounds(t *testing.T) {
 	}
 	assert.Contains(t, progress.String(), "bench [6/6] plastic")
 	assert.Contains(t, rep.context(), "3 rounds in rotation")
+	md, _, err := rep.WriteFiles()
+	require.NoError(t, err)
+	checkMarkdown(t, md, 2)
+	b, err := os.ReadFile(md)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "1.00× (1.00–1.00)")
 
 	// The ratio is the median of the rounds' ratios (0.5, 1.0, 0.9), not
 	// the ratio of the medians (4/4).
-	assert.Equal(t, "0.90×", roundRatio([]float64{2, 4, 9}, []float64{4, 4, 10}, 4, 4))
+	assert.Equal(t, "0.90× (0.50–1.00)", roundRatio([]float64{2, 4, 9}, []float64{4, 4, 10}, 4, 4))
 	assert.Equal(t, "1.00×", roundRatio([]float64{2}, []float64{4}, 4, 4), "one round: the plain ratio")
 	assert.Equal(t, 2.5, median([]float64{3, 1, 2, 4}))
 	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))

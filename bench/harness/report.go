@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -92,7 +93,8 @@ func formatMiB(b int64) string {
 
 // roundRatio is the ratio of a variant's rate to the baseline's: with
 // several rounds the median of the rounds' ratios (each round's runs were
-// close in time, so the machine's drift cancels), else v/base.
+// close in time, so the machine's drift cancels) and their range, else
+// v/base.
 func roundRatio(vs, bases []float64, v, base float64) string {
 	if len(vs) < 2 || len(vs) != len(bases) {
 		return ratio(v, base)
@@ -104,7 +106,7 @@ func roundRatio(vs, bases []float64, v, base float64) string {
 		}
 		rs = append(rs, vs[i]/bases[i])
 	}
-	return fmt.Sprintf("%.2f×", median(rs))
+	return fmt.Sprintf("%.2f× (%.2f–%.2f)", median(rs), slices.Min(rs), slices.Max(rs))
 }
 
 func ratio(v, base float64) string {
