@@ -490,12 +490,7 @@ func TestLayerReuse(t *testing.T) {
 		steps, batch := shape[0], shape[1]
 		s := newSetup(c, steps, batch, uint64(20+steps))
 		l.P = s.p
-		st := s.st.Clone()
-		out := make([]float32, steps*batch*c.Hidden)
-		l.Forward(out, s.xproj, st, steps)
-		dx := make([]float32, len(s.xproj))
-		g, _ := NewParams(c)
-		l.Backward(dx, s.R, g)
+		out, st, dx, g := s.runOn(l)
 		outF, stF, dxF, gF := s.analytic(0)
 		require.Equal(t, outF, out)
 		require.Equal(t, stF, st)
@@ -581,15 +576,7 @@ func TestWorkers(t *testing.T) {
 			const steps, batch = 5, 5
 			s := newSetup(c, steps, batch, 15)
 			run := func(workers int) ([]float32, *State, []float32, *Params) {
-				l := NewLayer(s.p)
-				l.Workers = workers
-				st := s.st.Clone()
-				out := make([]float32, steps*batch*c.Hidden)
-				l.Forward(out, s.xproj, st, steps)
-				dx := make([]float32, len(s.xproj))
-				g, _ := NewParams(c)
-				l.Backward(dx, s.R, g)
-				return out, st, dx, g
+				return s.run(func(l *Layer) { l.Workers = workers })
 			}
 			out1, st1, dx1, g1 := run(1)
 			for _, w := range []int{2, 3, 5, 8} {
@@ -612,14 +599,7 @@ func TestWorkersLarge(t *testing.T) {
 		const steps, batch = 3, 20
 		s := newSetup(c, steps, batch, 23)
 		run := func(workers int) ([]float32, []float32) {
-			l := NewLayer(s.p)
-			l.Workers = workers
-			st := s.st.Clone()
-			out := make([]float32, steps*batch*c.Hidden)
-			l.Forward(out, s.xproj, st, steps)
-			dx := make([]float32, len(s.xproj))
-			g, _ := NewParams(c)
-			l.Backward(dx, s.R, g)
+			out, _, dx, _ := s.run(func(l *Layer) { l.Workers = workers })
 			return out, dx
 		}
 		out1, dx1 := run(1)
@@ -657,15 +637,7 @@ func TestGroups(t *testing.T) {
 			const steps, batch = 6, 5
 			s := newSetup(c, steps, batch, 19)
 			run := func(group int) ([]float32, *State, []float32, *Params) {
-				l := NewLayer(s.p)
-				l.Group, l.Workers = group, 2
-				st := s.st.Clone()
-				out := make([]float32, steps*batch*c.Hidden)
-				l.Forward(out, s.xproj, st, steps)
-				dx := make([]float32, len(s.xproj))
-				g, _ := NewParams(c)
-				l.Backward(dx, s.R, g)
-				return out, st, dx, g
+				return s.run(func(l *Layer) { l.Group, l.Workers = group, 2 })
 			}
 			out1, st1, dx1, g1 := run(1)
 			for _, group := range []int{2, 3, 5} {
@@ -689,14 +661,7 @@ func TestSharedScratch(t *testing.T) {
 	s1, s2 := newSetup(c, 6, 2, 16), newSetup(c, 6, 2, 17)
 	sc := new(Scratch)
 	for _, s := range []*setup{s1, s2, s1} {
-		l := NewLayer(s.p)
-		l.Scratch = sc
-		st := s.st.Clone()
-		out := make([]float32, len(s.R))
-		l.Forward(out, s.xproj, st, s.steps)
-		dx := make([]float32, len(s.xproj))
-		g, _ := NewParams(c)
-		l.Backward(dx, s.R, g)
+		_, _, dx, g := s.run(func(l *Layer) { l.Scratch = sc })
 		_, _, dxF, gF := s.analytic(0)
 		require.Equal(t, dxF, dx)
 		require.Equal(t, gF, g)

@@ -300,12 +300,23 @@ func newSetup(c Config, steps, batch int, seed uint64) *setup {
 // analytic runs the float32 layer forward and backward with checkpoints
 // every k steps and returns the outputs, final state, dxproj and gradients.
 func (s *setup) analytic(k int) (out []float32, st *State, dx []float32, g *Params) {
-	c := s.p.Config
-	H, B := c.Hidden, s.st.Batch
+	return s.run(func(l *Layer) { l.CheckpointEvery = k })
+}
+
+// run runs a fresh layer, set up by configure, forward and backward over
+// the setup from a copy of its state, and returns the outputs, final state,
+// dxproj and gradients.
+func (s *setup) run(configure func(*Layer)) (out []float32, st *State, dx []float32, g *Params) {
 	l := NewLayer(s.p)
-	l.CheckpointEvery = k
+	configure(l)
+	return s.runOn(l)
+}
+
+// runOn is run on a given layer (which may have run other setups before).
+func (s *setup) runOn(l *Layer) (out []float32, st *State, dx []float32, g *Params) {
+	c := l.P.Config
 	st = s.st.Clone()
-	out = make([]float32, s.steps*B*H)
+	out = make([]float32, s.steps*s.st.Batch*c.Hidden)
 	l.Forward(out, s.xproj, st, s.steps)
 	dx = make([]float32, len(s.xproj))
 	g, _ = NewParams(c)
