@@ -52,12 +52,7 @@ func TestRetroUpdateRead(t *testing.T) {
 				plasticImpls(t, func(t *testing.T, rows *plasticRows) {
 					forSizes(t, func(t *testing.T, r *rand.Rand, n, off int) {
 						in := newHebbInputs(r, n, off, s)
-						elig := newBuf(r, n*n, (off+5)%8, -1, 1)
-						ne := 1
-						if etaConn {
-							ne = n * n
-						}
-						eta := newBuf(r, ne, (off+6)%8, 0, 1)
+						elig, eta := newEligEta(r, n, off, etaConn)
 						dh, de := in.hebb, elig
 						if off%2 == 1 {
 							dh, de = newBuf(r, n*n, (off+1)%8, -1, 1), newBuf(r, n*n, (off+2)%8, -1, 1)
@@ -134,14 +129,9 @@ func testReadUpdateBackward(t *testing.T, r *rand.Rand, n, off int, s modShape, 
 		got = PlasticReadHebbUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, next.g.Data, dhebb.g.Data,
 			dpre.g.Data, dpost.g.Data, dscale.g.Data, dbias.g.Data, in.hebb.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, in.m, in.clip)
 	} else {
-		ne := 1
-		if etaConn {
-			ne = n * n
-		}
-		elig := newBuf(r, n*n, (off+4)%8, -1, 1)
-		eta := newBuf(r, ne, (off+5)%8, 0, 1)
+		elig, eta := newEligEta(r, n, off, etaConn)
 		delig := newBuf(r, n*n, (off+6)%8, -1, 1)
-		deta := newBuf(r, ne, (off+7)%8, -1, 1)
+		deta := newBuf(r, len(eta.want), (off+7)%8, -1, 1)
 		inputs = append(inputs, elig, eta)
 		want = readRetroUpdateBackwardGeneric(dh.want, dalpha.want, da.want, h.want, alpha.want, next.want, dhebb.want, delig.want,
 			dpre.want, dpost.want, dscale.want, dbias.want, deta.want, in.hebb.want, elig.want, in.pre.want, in.post.want,

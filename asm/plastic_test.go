@@ -228,6 +228,16 @@ func newHebbInputs(r *rand.Rand, n, off int, s modShape) *hebbInputs {
 	return in
 }
 
+// newEligEta returns an eligibility trace (n×n) and η, one per connection
+// or a scalar, for the retroactive kernels' tests.
+func newEligEta(r *rand.Rand, n, off int, etaConn bool) (elig, eta *buf) {
+	ne := 1
+	if etaConn {
+		ne = n * n
+	}
+	return newBuf(r, n*n, (off+5)%8, -1, 1), newBuf(r, ne, (off+6)%8, 0, 1)
+}
+
 func TestHebbUpdate(t *testing.T) {
 	for _, s := range modShapes() {
 		t.Run(s.String(), func(t *testing.T) {
@@ -304,12 +314,7 @@ func TestRetroUpdate(t *testing.T) {
 				plasticImpls(t, func(t *testing.T, rows *plasticRows) {
 					forSizes(t, func(t *testing.T, r *rand.Rand, n, off int) {
 						in := newHebbInputs(r, n, off, s)
-						elig := newBuf(r, n*n, (off+5)%8, -1, 1)
-						ne := 1
-						if etaConn {
-							ne = n * n
-						}
-						eta := newBuf(r, ne, (off+6)%8, 0, 1)
+						elig, eta := newEligEta(r, n, off, etaConn)
 						// In place at even offsets, into other buffers at odd ones.
 						dh, de, inputs := in.hebb, elig, []*buf{in.pre, in.post, in.scale, in.bias, eta}
 						if off%2 == 1 {
@@ -341,19 +346,14 @@ func TestRetroUpdateBackward(t *testing.T) {
 				plasticImpls(t, func(t *testing.T, rows *plasticRows) {
 					forSizes(t, func(t *testing.T, r *rand.Rand, n, off int) {
 						in := newHebbInputs(r, n, off, s)
-						elig := newBuf(r, n*n, (off+5)%8, -1, 1)
-						ne := 1
-						if etaConn {
-							ne = n * n
-						}
-						eta := newBuf(r, ne, (off+6)%8, 0, 1)
+						elig, eta := newEligEta(r, n, off, etaConn)
 						dhebb := newBuf(r, n*n, (off+7)%8, -1, 1)
 						delig := newBuf(r, n*n, off, -1, 1)
 						dpre := newBuf(r, n, (off+1)%8, -1, 1)
 						dpost := newBuf(r, n, (off+2)%8, -1, 1)
 						dscale := newBuf(r, len(in.scale.want), (off+3)%8, -1, 1)
 						dbias := newBuf(r, len(in.bias.want), (off+4)%8, -1, 1)
-						deta := newBuf(r, ne, (off+5)%8, -1, 1)
+						deta := newBuf(r, len(eta.want), (off+5)%8, -1, 1)
 						want := retroUpdateBackwardGeneric(dhebb.want, delig.want, dpre.want, dpost.want, dscale.want, dbias.want, deta.want,
 							in.hebb.want, elig.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, eta.want, in.m, in.clip)
 						var got float32
