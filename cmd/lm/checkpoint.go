@@ -166,6 +166,12 @@ func readWeights(path string) (*loadedWeights, error) {
 	if err := lw.Config.Validate(); err != nil {
 		return nil, damaged("its config is invalid: %v", err)
 	}
+	if lw.Config.MatchParams && lw.Config.BaselineParams == 0 {
+		// From before configs recorded the matched baseline: the saved
+		// Hidden is the matched one, which building the model must keep
+		// rather than match again.
+		lw.Config.MatchParams = false
+	}
 	var words []string
 	if err := json.Unmarshal([]byte(f.Metadata[metaVocab]), &words); err != nil {
 		return nil, damaged("its vocabulary does not parse: %v", err)

@@ -23,9 +23,8 @@ func loadModel(path string) (*nn.LM, *loadedWeights, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := lw.Config
-	cfg.MatchParams = false // the saved hidden size is already the matched one
-	m, _, _, err := buildModel(cfg, lw.Vocab.Len())
+	// A saved config keeps its (matched) Hidden: see buildModel.
+	m, _, _, err := buildModel(lw.Config, lw.Vocab.Len())
 	if err != nil {
 		return nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}

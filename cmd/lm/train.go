@@ -77,11 +77,6 @@ func train(ctx context.Context, cfg config.Config, rep *Reporter) error {
 			return fmt.Errorf("cannot resume %s: %w", cfg.Resume, err)
 		}
 		cfg, resumed = merged, lw
-		if cfg.MatchParams && cfg.BaselineParams == 0 {
-			// A checkpoint from before configs recorded the matched
-			// baseline: its Hidden is the matched one; keep it.
-			cfg.MatchParams = false
-		}
 	}
 
 	corpus, err := loadCorpus(ctx, cfg.Data, cfg.NoVerify, os.Stderr)
