@@ -3,6 +3,8 @@ package nn
 import (
 	"runtime"
 	"sync"
+
+	"github.com/neuromod-go/neuromod/internal/parallel"
 )
 
 // The backward pass of the LM has a critical path — the decoder's input
@@ -53,7 +55,11 @@ var (
 // the process: one goroutine, started on first use, that lives as long as
 // the process.
 func bgWorker() {
-	for it := range bgQueue {
+	for {
+		it, ok := parallel.Receive(bgQueue)
+		if !ok {
+			return
+		}
 		it.job.Background()
 		it.wg.Done()
 	}

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/neuromod-go/neuromod/asm"
 	"github.com/neuromod-go/neuromod/asm/gemm"
+	"github.com/neuromod-go/neuromod/internal/parallel"
 )
 
 // Layer runs one plastic LSTM layer over a BPTT segment and back. It keeps
@@ -86,7 +86,7 @@ type Layer struct {
 
 	fwdJob forwardJob
 	bwdJob backwardJob
-	done   sync.WaitGroup
+	shares shares
 }
 
 // Scratch is the trace-sized working memory of Layer.Forward and
@@ -309,51 +309,29 @@ func (j *backwardJob) run(w, g0, g1 int) {
 	}
 }
 
-// workItem is one worker's share of a job.
-type workItem struct {
-	job       sampleJob
-	w, s0, s1 int
-	done      *sync.WaitGroup
+// shares splits a sampleJob's b samples into nw contiguous ranges, one
+// share of internal/parallel's fork–join each.
+type shares struct {
+	job   sampleJob
+	b, nw int
 }
 
-// The process's sample workers: goroutines started on first use that live
-// as long as the process and serve every Layer (a worker never waits for
-// another item, so Layers running at the same time cannot deadlock).
-var (
-	workMu      sync.Mutex
-	workQueue   = make(chan workItem, 64)
-	workStarted int
-)
-
-// ensureWorkers starts workers until n are running.
-func ensureWorkers(n int) {
-	workMu.Lock()
-	defer workMu.Unlock()
-	for ; workStarted < n; workStarted++ {
-		go func() {
-			for it := range workQueue {
-				it.job.run(it.w, it.s0, it.s1)
-				it.done.Done()
-			}
-		}()
-	}
+func (sh *shares) RunShare(w int) {
+	sh.job.run(w, w*sh.b/sh.nw, (w+1)*sh.b/sh.nw)
 }
 
 // parallel runs job over the workers' contiguous sample ranges of b
-// samples, worker 0's on the calling goroutine.
+// samples. Worker w's range is the same whichever goroutine runs it, so
+// the results do not depend on the scheduling.
 func (l *Layer) parallel(b int, job sampleJob) {
 	nw := l.workers(b)
 	if nw == 1 {
 		job.run(0, 0, b)
 		return
 	}
-	ensureWorkers(nw - 1)
-	for w := 1; w < nw; w++ {
-		l.done.Add(1)
-		workQueue <- workItem{job, w, w * b / nw, (w + 1) * b / nw, &l.done}
-	}
-	job.run(0, 0, b/nw)
-	l.done.Wait()
+	l.shares = shares{job, b, nw}
+	parallel.Run(nw, &l.shares)
+	l.shares = shares{}
 }
 
 // Forward runs T steps on the input projections xproj ([T, B, 4H]: x·W_ihᵀ

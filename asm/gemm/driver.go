@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/neuromod-go/neuromod/internal/parallel"
 )
 
 // kernel describes one micro-kernel and the cache blocking tuned for it.
@@ -172,7 +174,6 @@ type job struct {
 
 	phase int
 	ws    []workspace
-	wg    sync.WaitGroup
 }
 
 // workspace is one worker's private buffers.
@@ -253,49 +254,15 @@ func grow(buf []float32, n int) []float32 {
 	return raw[off : off+n : off+n]
 }
 
-// task is one worker's share of a phase.
-type task struct {
-	j *job
-	w int
-}
-
-var pool struct {
-	mu      sync.Mutex
-	started int
-	tasks   chan task
-}
-
-// parallel runs phase on j.threads workers: the caller is worker 0, the
-// others are long-lived goroutines, so no goroutine is started per call.
+// parallel runs phase on j.threads workers (internal/parallel's helpers and
+// the caller), worker w doing share w of it.
 func (j *job) parallel(phase int) {
 	j.phase = phase
-	if j.threads == 1 {
-		j.runPhase(0)
-		return
-	}
-	pool.mu.Lock()
-	if pool.tasks == nil {
-		pool.tasks = make(chan task, 256)
-	}
-	for pool.started < j.threads-1 {
-		go worker(pool.tasks)
-		pool.started++
-	}
-	pool.mu.Unlock()
-	j.wg.Add(j.threads - 1)
-	for w := 1; w < j.threads; w++ {
-		pool.tasks <- task{j, w}
-	}
-	j.runPhase(0)
-	j.wg.Wait()
+	parallel.Run(j.threads, j)
 }
 
-func worker(tasks <-chan task) {
-	for t := range tasks {
-		t.j.runPhase(t.w)
-		t.j.wg.Done()
-	}
-}
+// RunShare does worker w's share of the current phase (parallel.Job).
+func (j *job) RunShare(w int) { j.runPhase(w) }
 
 func (j *job) runPhase(w int) {
 	switch j.phase {

@@ -7,7 +7,8 @@
 // 8×12 NEON; kernelGeneric elsewhere) multiplies them. Skinny products
 // (few rows, as in an LSTM step) take a path that reads A in place and
 // streams B once; products with few columns take it transposed. Large
-// products are split over long-lived worker goroutines (SetThreads). Results
+// products are split over internal/parallel's helper goroutines (SetThreads),
+// which poll for work between products instead of sleeping. Results
 // are deterministic for a given shape, transposes and ISA level: every element
 // of C is summed in the same order whatever the thread count. Sgemm is safe
 // for concurrent use and does not allocate once warm.

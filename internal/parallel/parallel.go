@@ -1,0 +1,225 @@
+// Package parallel runs fork–join work on a process-wide pool of helper
+// goroutines that spin briefly before they sleep.
+//
+// The kernels' callers split work into a few equal shares many times per
+// training step: the GEMM driver once or twice per product, the plastic
+// layers once per time step. Handing a share to a goroutine blocked on a
+// channel costs a futex wake-up, measured at 110–145 µs on the machines
+// neuromod is benchmarked on, about as long as the share itself at the
+// small model's sizes. So a helper that finished a share keeps polling for
+// the next one for SpinFor before it blocks, and the caller never waits for
+// a helper to wake up: it claims shares itself, one at a time, until none is
+// left, and then waits only for the shares helpers have already started.
+// A share therefore runs on whichever goroutine claims it first; every
+// share runs exactly once, and share i is the same work whoever runs it, so
+// results never depend on the scheduling.
+package parallel
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Job is work split into shares 0…n−1 that may run at the same time.
+type Job interface {
+	// RunShare does share i. It runs once per share and Run, on the caller
+	// or on a helper goroutine.
+	RunShare(i int)
+}
+
+// SpinFor is how long an idle helper keeps polling for work (yielding its
+// thread to any other runnable goroutine in between) before it blocks. It is
+// about the cost of waking a blocked goroutine: spinning longer would burn
+// more than it saves.
+const SpinFor = 100 * time.Microsecond
+
+// Run runs job.RunShare(i) for every i in [0, n), on the calling goroutine
+// and on up to n−1 helpers (at most GOMAXPROCS−1 in the process), and
+// returns when every share has finished. Run may be called from several
+// goroutines at once and from inside a share: a caller that finds no idle
+// helper runs all its shares itself.
+func Run(n int, job Job) {
+	if n <= 1 {
+		if n == 1 {
+			job.RunShare(0)
+		}
+		return
+	}
+	c := getCall(job, n)
+	if acquire(c, n-1) {
+		// A woken helper is queued to run next on this thread; let it,
+		// and continue on another thread as soon as one is free, rather
+		// than run every share here while it waits.
+		runtime.Gosched()
+	}
+	c.work()
+	// Every share has been claimed; wait for those that helpers are running.
+	for spins := 0; c.done.Load() < c.n; spins++ {
+		if spins%64 == 63 {
+			runtime.Gosched()
+		}
+	}
+	c.release()
+}
+
+// call is one Run: its shares are claimed through next and counted in done.
+// It returns to the free list when the caller and every helper it was
+// handed to have let it go (refs), since a helper may wake after the work
+// is over.
+type call struct {
+	job  Job
+	n    int32
+	next atomic.Int32
+	done atomic.Int32
+	refs atomic.Int32
+}
+
+// work claims and runs shares until none is left.
+func (c *call) work() {
+	for {
+		i := c.next.Add(1) - 1
+		if i >= c.n {
+			return
+		}
+		c.job.RunShare(int(i))
+		c.done.Add(1)
+	}
+}
+
+func (c *call) release() {
+	if c.refs.Add(-1) == 0 {
+		c.job = nil
+		pool.mu.Lock()
+		pool.calls = append(pool.calls, c)
+		pool.mu.Unlock()
+	}
+}
+
+// A helper's states.
+const (
+	idle     int32 = iota // polling for work
+	parked                // blocked on wake
+	assigned              // call is set
+)
+
+type helper struct {
+	state atomic.Int32
+	call  *call         // written before state becomes assigned
+	wake  chan struct{} // a parked helper's wake-up
+}
+
+var pool struct {
+	mu      sync.Mutex
+	free    []*helper // helpers without a call
+	started int
+	calls   []*call // calls free for reuse
+}
+
+func getCall(job Job, n int) *call {
+	pool.mu.Lock()
+	var c *call
+	if k := len(pool.calls); k > 0 {
+		c = pool.calls[k-1]
+		pool.calls = pool.calls[:k-1]
+	} else {
+		c = new(call)
+	}
+	pool.mu.Unlock()
+	c.job, c.n = job, int32(n)
+	c.next.Store(0)
+	c.done.Store(0)
+	c.refs.Store(1) // the caller's
+	return c
+}
+
+// acquire hands c to up to want idle helpers, starting new ones while the
+// process has fewer than GOMAXPROCS−1. It reports whether it woke a parked
+// helper.
+func acquire(c *call, want int) (woke bool) {
+	pool.mu.Lock()
+	limit := runtime.GOMAXPROCS(0) - 1
+	want = min(want, limit)
+	for len(pool.free) < want && pool.started < limit {
+		h := &helper{wake: make(chan struct{}, 1)}
+		pool.started++
+		pool.free = append(pool.free, h)
+		go h.loop()
+	}
+	k := min(want, len(pool.free))
+	hs := pool.free[len(pool.free)-k:]
+	pool.free = pool.free[:len(pool.free)-k]
+	// Count the helpers' references before any of them can finish and drop
+	// its own.
+	c.refs.Add(int32(k))
+	for _, h := range hs {
+		h.call = c
+		if h.state.Swap(assigned) == parked {
+			h.wake <- struct{}{}
+			woke = true
+		}
+	}
+	pool.mu.Unlock()
+	return woke
+}
+
+// loop is a helper's life: wait for a call, work on it, go back to the free
+// list.
+func (h *helper) loop() {
+	for {
+		h.wait()
+		c := h.call
+		h.call = nil
+		c.work()
+		h.state.Store(idle)
+		pool.mu.Lock()
+		pool.free = append(pool.free, h)
+		pool.mu.Unlock()
+		c.release()
+	}
+}
+
+// wait returns once the helper is assigned a call: it polls for SpinFor,
+// then blocks until acquire wakes it.
+func (h *helper) wait() {
+	start := time.Now()
+	for spins := 0; ; spins++ {
+		if h.state.Load() == assigned {
+			return
+		}
+		runtime.Gosched()
+		if spins%16 == 15 && time.Since(start) > SpinFor {
+			if h.state.CompareAndSwap(idle, parked) {
+				<-h.wake
+			}
+			return // assigned, either way
+		}
+	}
+}
+
+// Receive receives from ch like <-ch, but polls ch for SpinFor (yielding
+// the thread to other runnable goroutines in between) before it blocks: a
+// goroutine that serves a queue, such as the LM's background gradient
+// worker, then stays on a thread of its own while work keeps coming, and is
+// not left waiting to be woken behind its sender.
+func Receive[T any](ch <-chan T) (v T, ok bool) {
+	select {
+	case v, ok = <-ch:
+		return v, ok
+	default:
+	}
+	start := time.Now()
+	for spins := 0; ; spins++ {
+		runtime.Gosched()
+		select {
+		case v, ok = <-ch:
+			return v, ok
+		default:
+		}
+		if spins%16 == 15 && time.Since(start) > SpinFor {
+			v, ok = <-ch
+			return v, ok
+		}
+	}
+}
