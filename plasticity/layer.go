@@ -14,7 +14,7 @@ import (
 // what the backward pass needs from the last Forward, so one Layer serves one
 // segment at a time (one autodiff node per layer per segment). Its buffers
 // grow to the largest segment seen and are reused; once warm, a segment
-// allocates only the workers' closures (a few per step).
+// allocates nothing.
 //
 // Forward goes step by step over the whole batch (one GEMM per step for the
 // gates). Backward runs the batch in groups of a few samples (Group), each

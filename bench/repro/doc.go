@@ -114,6 +114,22 @@
 // (c4) for being behind while its rate is still high. It saves 4–6 of 13
 // epochs of a losing run. Stopped and diverged runs are never the best.
 //
+// # Shared epochs
+//
+// Runs of two configurations with the same init and L2 train identically
+// until the first of them decays its learning rate (the seed, the data order
+// and every other setting are the same, and training is deterministic at a
+// fixed thread count). So c4 (decay from epoch 6) starts from c1's checkpoint
+// after epoch 4, and c5 (from epoch 4) from c1's after epoch 3: c1 keeps a copy
+// of its checkpoint and log at those epochs (fork-after-epoch-N in its
+// directory), and c4 and c5 copy them in and resume with their own schedule.
+// That saves 7 of the 78 epochs of a condition. The forked run's log holds the
+// shared epochs, so its wall time counts them, and the summary notes the
+// fork. A run whose source copy is missing (c1 trained by an older sitting)
+// trains from the start. TestForkIsExact checks on a tiny corpus that a
+// forked run's validation perplexities equal those of the same configuration
+// trained from the start, bit for bit.
+//
 // # Files
 //
 //	OUT/lm                           the lm binary (unless -lm)
@@ -125,6 +141,7 @@
 //	    test.jsonl                   lm eval's log (the best configuration only)
 //	    console.txt                  every lm command line and its output
 //	    status.json                  state, per-epoch validation perplexity, params, wall time, test
+//	    fork-after-epoch-N/          c1's checkpoint and log after epoch N, for the runs that start from it
 //	    lm.pid                       the id of the lm process at work on the run, while there is one
 //
 // The logs are the record: status.json is re-derived from train.jsonl at

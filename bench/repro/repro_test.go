@@ -371,3 +371,74 @@ func TestPlasticConditionResumesEachEpoch(t *testing.T) {
 	assert.Equal(t, stateFinished, st.State, st.Error)
 	assert.Equal(t, 2, st.EpochsDone)
 }
+
+// TestForkIsExact: c4 and c5 start from c1's checkpoints after epochs 4 and
+// 3, and end with the very validation perplexities they reach when trained
+// from the start (here: a sitting in which c1's copies are removed an epoch
+// after they are made, before c4 and c5 start).
+func TestForkIsExact(t *testing.T) {
+	data := tinyCorpus(t)
+	lm := filepath.Join(t.TempDir(), "lm")
+	_, _, err := buildLM(context.Background(), filepath.Dir(lm))
+	require.NoError(t, err)
+	sitting := func(out string) {
+		t.Helper()
+		args := []string{"-data", data, "-out", out, "-no-verify", "-conditions", "lstm", "-configs", "5",
+			"-epochs", "5", "-threads", "1", "-lm", lm, "-extra", "-hidden 8 -emb 8 -layers 1 -bptt 5 -batch 4"}
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, &stdout, &stderr)
+		require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", &stdout, &stderr)
+	}
+
+	forked := t.TempDir()
+	sitting(forked)
+	for id, from := range map[string]string{"c4": "c1 after epoch 4", "c5": "c1 after epoch 3"} {
+		st := readStatus(t, forked, "lstm", id)
+		assert.Equal(t, from, st.ForkedFrom, id)
+		assert.Equal(t, stateFinished, st.State, id)
+		console, err := os.ReadFile(filepath.Join(forked, "lstm", id, "console.txt"))
+		require.NoError(t, err)
+		assert.NotContains(t, string(console), "-preset", "%s never trained from the start", id)
+	}
+	for _, id := range []string{"c2", "c3"} {
+		assert.Empty(t, readStatus(t, forked, "lstm", id).ForkedFrom, "%s has another L2", id)
+	}
+	md, err := os.ReadFile(filepath.Join(forked, "summary.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "lstm/c4 started from c1 after epoch 4's checkpoint")
+
+	scratch := t.TempDir()
+	afterEpoch = func(cond, id string, epoch int) {
+		if id == "c1" {
+			dirs, _ := filepath.Glob(filepath.Join(scratch, cond, id, "fork-after-epoch-*"))
+			for _, d := range dirs {
+				require.NoError(t, os.RemoveAll(d))
+			}
+		}
+	}
+	defer func() { afterEpoch = nil }()
+	sitting(scratch)
+	for _, id := range []string{"c4", "c5"} {
+		st, want := readStatus(t, forked, "lstm", id), readStatus(t, scratch, "lstm", id)
+		require.Empty(t, want.ForkedFrom, "%s trained from the start", id)
+		require.Len(t, want.ValidPPL, 5, id)
+		assert.Equal(t, want.ValidPPL, st.ValidPPL, "%s: forked vs from the start", id)
+	}
+}
+
+func TestForkSource(t *testing.T) {
+	for _, tc := range []struct {
+		id, src string
+		epochs  int
+	}{{"c1", "", 0}, {"c2", "", 0}, {"c3", "", 0}, {"c4", "c1", 4}, {"c5", "c1", 3}, {"c6", "", 0}} {
+		var h Hyper
+		for _, g := range Grid {
+			if g.ID == tc.id {
+				h = g
+			}
+		}
+		src, e := forkSource(h, Grid)
+		assert.Equal(t, tc.src, src.ID, tc.id)
+		assert.Equal(t, tc.epochs, e, tc.id)
+	}
+}

@@ -70,6 +70,10 @@ type runStatus struct {
 	Checkpoint string `json:"checkpoint"`
 	Log        string `json:"log"`
 	Console    string `json:"console"`
+	// ForkedFrom names the run whose first epochs this one continued,
+	// e.g. "c1 after epoch 4" (see forkSource); empty for a run trained
+	// from the start.
+	ForkedFrom string `json:"forked_from,omitempty"`
 	// Test is set on the condition's best run once it is evaluated on test.
 	Test    *testResult `json:"test,omitempty"`
 	Updated time.Time   `json:"updated"`
@@ -294,6 +298,9 @@ func (p *proc) trainRun(ctx context.Context, cond string, h Hyper) (*runStatus, 
 	if st.final(p.opts.Epochs) {
 		return st, nil
 	}
+	if err := p.startFromFork(st); err != nil {
+		return nil, err
+	}
 	st.Error = ""
 	for {
 		if st.EpochsDone >= p.opts.Epochs {
@@ -339,6 +346,9 @@ func (p *proc) trainRun(ctx context.Context, cond string, h Hyper) (*runStatus, 
 			if err := p.saveStatus(st); err != nil {
 				return nil, err
 			}
+			if err := p.keepForks(st); err != nil {
+				return nil, err
+			}
 			if p.sum != nil {
 				if err := p.writeSummary(p.sum); err != nil {
 					return nil, err
@@ -381,9 +391,12 @@ func (p *proc) trainArgs(st *runStatus) ([]string, bool) {
 		common = append(common, "-no-verify")
 	}
 	// Any checkpoint is resumed, including one lm saved mid-epoch when it was
-	// interrupted (then EpochsDone+1 is the epoch it is in).
+	// interrupted (then EpochsDone+1 is the epoch it is in). The schedule is
+	// given again for a run forked from another configuration's checkpoint,
+	// which holds that configuration's (identical so far).
 	if _, err := os.Stat(ckpt); err == nil {
-		return append([]string{"train", "-resume", ckpt}, common...), true
+		sched := []string{"-decay", fmtFloat(st.Hyper.Decay), "-decay-start", strconv.Itoa(st.Hyper.DecayStart)}
+		return append(append([]string{"train", "-resume", ckpt}, sched...), common...), true
 	}
 	args := []string{
 		"train", "-preset", "zaremba-small", "-model", st.Condition, "-match-params",
@@ -567,4 +580,122 @@ func bestRun(runs []*runStatus) *runStatus {
 		}
 	}
 	return best
+}
+
+// forkSource returns the configuration before h in grid whose run trains
+// exactly as h's does for the most leading epochs, and that number of
+// epochs (0 if none does): the same initialisation and L2 (everything else
+// is fixed by the procedure and the seed), and neither learning rate decayed
+// yet. Training is deterministic, so h's run may start from that run's
+// checkpoint after those epochs instead of training them again: c4 and c5
+// start from c1 after epochs 4 and 3, 7 of the grid's 78 epochs per
+// condition. Ties go to the earlier configuration.
+func forkSource(h Hyper, grid []Hyper) (Hyper, int) {
+	var src Hyper
+	best := 0
+	for _, d := range grid {
+		if d.ID == h.ID {
+			break
+		}
+		if e := sharedEpochs(h, d); e > best {
+			src, best = d, e
+		}
+	}
+	return src, best
+}
+
+// sharedEpochs is the number of leading epochs that runs of h and d train
+// identically.
+func sharedEpochs(h, d Hyper) int {
+	if h.Init != d.Init || h.L2 != d.L2 {
+		return 0
+	}
+	return max(0, min(h.DecayStart, d.DecayStart)-1)
+}
+
+// forkDir is where run src keeps its checkpoint and log after epoch e for
+// the configurations forked from it.
+func (p *proc) forkDir(cond, src string, e int) string {
+	return filepath.Join(p.runDir(cond, src), fmt.Sprintf("fork-after-epoch-%d", e))
+}
+
+// forkFiles are a run's files, relative to its directory, that a fork
+// copies: the checkpoint, its training state and the log.
+func forkFiles(cond string) []string {
+	return []string{cond + ".safetensors", cond + ".safetensors.train", "train.jsonl"}
+}
+
+// keepForks copies run st's checkpoint and log, just after an epoch, for
+// every configuration of the sitting that will start from it at this epoch
+// and has not started yet.
+func (p *proc) keepForks(st *runStatus) error {
+	grid := Grid[:p.opts.Configs]
+	for _, g := range grid {
+		src, e := forkSource(g, grid)
+		if e == 0 || src.ID != st.Hyper.ID || e != st.EpochsDone || e >= p.opts.Epochs {
+			continue
+		}
+		gst, err := p.loadStatus(st.Condition, g)
+		if err != nil {
+			return err
+		}
+		if gst.State != statePending {
+			continue
+		}
+		dir := p.forkDir(st.Condition, st.Hyper.ID, e)
+		if err := copyFiles(p.runDir(st.Condition, st.Hyper.ID), dir, forkFiles(st.Condition)); err != nil {
+			return fmt.Errorf("keeping %s/%s's epoch-%d checkpoint for %s: %w", st.Condition, st.Hyper.ID, e, g.ID, err)
+		}
+	}
+	return nil
+}
+
+// startFromFork starts a pending run from its fork source's checkpoint,
+// when that was kept, by copying it and the log into the run's directory;
+// the run then resumes it with its own schedule.
+func (p *proc) startFromFork(st *runStatus) error {
+	if st.State != statePending || st.EpochsDone > 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(p.opts.Out, st.Checkpoint)); err == nil {
+		return nil
+	}
+	src, e := forkSource(st.Hyper, Grid[:p.opts.Configs])
+	if e == 0 || e >= p.opts.Epochs {
+		return nil
+	}
+	dir := p.forkDir(st.Condition, src.ID, e)
+	if _, err := os.Stat(filepath.Join(dir, forkFiles(st.Condition)[0])); err != nil {
+		return nil // not kept (e.g. by an older sitting): train from the start
+	}
+	if err := copyFiles(dir, p.runDir(st.Condition, st.Hyper.ID), forkFiles(st.Condition)); err != nil {
+		return fmt.Errorf("starting %s/%s from %s's checkpoint: %w", st.Condition, st.Hyper.ID, src.ID, err)
+	}
+	if _, err := p.refresh(st); err != nil {
+		return err
+	}
+	if st.EpochsDone != e {
+		return fmt.Errorf("%s: the copied log has %d epochs, want %d", dir, st.EpochsDone, e)
+	}
+	st.ForkedFrom = fmt.Sprintf("%s after epoch %d", src.ID, e)
+	fmt.Fprintf(p.stdout, "%s/%s: starts from %s's checkpoint after epoch %d (identical so far)\n", st.Condition, st.Hyper.ID, src.ID, e)
+	return p.saveStatus(st)
+}
+
+// copyFiles copies the named files from one directory into another (made
+// if needed), each atomically.
+func copyFiles(from, to string, names []string) error {
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(from, name))
+		if err != nil {
+			return err
+		}
+		if err := writeAtomic(filepath.Join(to, name), b); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -141,6 +141,10 @@ func (s *summary) markdown() string {
 			}
 			w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.Model, st.Hyper.ID, st.Hyper.String(), count(st.Params),
 				strings.Join(epochs, " "), final, test, st.State, duration(st.WallSec))
+			if st.ForkedFrom != "" {
+				notes = append(notes, fmt.Sprintf("%s/%s started from %s's checkpoint (its epochs up to then are identical: same init and L2, learning rate not yet decayed); its wall time includes those epochs.",
+					c.Model, st.Hyper.ID, st.ForkedFrom))
+			}
 			switch {
 			case st.StopReason != "":
 				notes = append(notes, fmt.Sprintf("%s/%s stopped early: %s.", c.Model, st.Hyper.ID, st.StopReason))
