@@ -1,9 +1,12 @@
 package tensor
 
 import (
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/neuromod-go/neuromod/asm"
+	"github.com/neuromod-go/neuromod/internal/parallel"
 )
 
 // Row-wise operations see a tensor as a matrix (see Tensor.Matrix): a row is
@@ -57,16 +60,86 @@ func LogSoftmax(dst, x *Tensor) {
 // float64, and sets grad (logits' shape; may be logits itself) to scale ·
 // (softmax − onehot(target)) row by row: with scale = 1/len(targets), the
 // gradient of the mean loss.
+//
+// The rows go in blocks of softmaxBlock to internal/parallel's helpers (a
+// language model's decoder output is thousands of rows of 10,000 logits,
+// milliseconds of work that would otherwise run on one thread); the loss is
+// summed block by block and the blocks' sums in order, so the result does
+// not depend on the number of threads.
 func SoftmaxNLL(grad, logits *Tensor, targets []int32, scale float32) float64 {
 	mustSameShape("SoftmaxNLL", grad, logits)
 	rows, cols := logits.Matrix()
 	checkRows("SoftmaxNLL", logits, len(targets), cols)
-	var loss float64
-	for r := range rows {
-		o := r * cols
-		loss += float64(asm.SoftmaxNLL(grad.Data[o:o+cols], logits.Data[o:o+cols], int(targets[r]), scale))
+	blocks := (rows + softmaxBlock - 1) / softmaxBlock
+	j := getSoftmaxJob()
+	*j = softmaxJob{grad: grad.Data, logits: logits.Data, targets: targets, scale: scale, cols: cols,
+		blocks: blocks, shares: max(1, min(runtime.GOMAXPROCS(0), blocks, rows*cols/softmaxMinShare)),
+		sums: j.sums}
+	if cap(j.sums) < blocks {
+		j.sums = make([]float64, blocks)
 	}
+	j.sums = j.sums[:blocks] // every block's sum is set
+	parallel.Run(j.shares, j)
+	var loss float64
+	for _, v := range j.sums {
+		loss += v
+	}
+	putSoftmaxJob(j)
 	return loss
+}
+
+// softmaxBlock is the number of rows SoftmaxNLL sums together;
+// softmaxMinShare the fewest elements worth a share of their own.
+const (
+	softmaxBlock    = 16
+	softmaxMinShare = 1 << 17
+)
+
+// softmaxJob is one SoftmaxNLL call, split into shares of whole blocks.
+type softmaxJob struct {
+	grad, logits   []float32
+	targets        []int32
+	scale          float32
+	cols           int
+	blocks, shares int
+	sums           []float64 // per block
+}
+
+func (j *softmaxJob) RunShare(w int) {
+	b0, b1 := w*j.blocks/j.shares, (w+1)*j.blocks/j.shares
+	for blk := b0; blk < b1; blk++ {
+		r0, r1 := blk*softmaxBlock, min((blk+1)*softmaxBlock, len(j.targets))
+		var sum float64
+		for r := r0; r < r1; r++ {
+			o := r * j.cols
+			sum += float64(asm.SoftmaxNLL(j.grad[o:o+j.cols], j.logits[o:o+j.cols], int(j.targets[r]), j.scale))
+		}
+		j.sums[blk] = sum
+	}
+}
+
+// The jobs are reused, so that a call allocates nothing once warm.
+var softmaxJobs struct {
+	mu   sync.Mutex
+	free []*softmaxJob
+}
+
+func getSoftmaxJob() *softmaxJob {
+	softmaxJobs.mu.Lock()
+	defer softmaxJobs.mu.Unlock()
+	if n := len(softmaxJobs.free); n > 0 {
+		j := softmaxJobs.free[n-1]
+		softmaxJobs.free = softmaxJobs.free[:n-1]
+		return j
+	}
+	return new(softmaxJob)
+}
+
+func putSoftmaxJob(j *softmaxJob) {
+	j.grad, j.logits, j.targets = nil, nil, nil
+	softmaxJobs.mu.Lock()
+	softmaxJobs.free = append(softmaxJobs.free, j)
+	softmaxJobs.mu.Unlock()
 }
 
 // LSTMCellForward runs the pointwise part of an LSTM step for a batch: gates

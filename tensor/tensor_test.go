@@ -2,7 +2,10 @@ package tensor
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
+
+	"github.com/neuromod-go/neuromod/asm"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -203,6 +206,42 @@ func TestSoftmaxNLL(t *testing.T) {
 	}
 	assert.InDelta(t, want, loss, 1e-5)
 	assert.InDelta(t, 0, Sum(&grad), 1e-6, "softmax rows sum to one, so the gradient sums to zero")
+}
+
+// SoftmaxNLL shares its rows out over the threads: every row's gradient is
+// the single-row kernel's, and the loss is the same to the bit whatever the
+// thread count (the blocks' sums are added in order).
+func TestSoftmaxNLLThreads(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	const rows, cols = 203, 3000 // up to 4 shares, a partial last block
+	logits := randTensor(r, rows, cols)
+	targets := make([]int32, rows)
+	for i := range targets {
+		targets[i] = int32(r.IntN(cols))
+	}
+	want := Zeros(rows, cols)
+	var wantLoss float64
+	for i := range rows {
+		row := logits.Data[i*cols : (i+1)*cols]
+		wantLoss += float64(asm.SoftmaxNLL(want.Data[i*cols:(i+1)*cols], row, int(targets[i]), 0.5))
+	}
+	var losses []float64
+	for _, procs := range []int{1, 2, 3, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		grad := Zeros(rows, cols)
+		losses = append(losses, SoftmaxNLL(&grad, &logits, targets, 0.5))
+		runtime.GOMAXPROCS(prev)
+		require.Equal(t, want.Data, grad.Data, "GOMAXPROCS %d", procs)
+	}
+	for _, l := range losses[1:] {
+		assert.Equal(t, losses[0], l)
+	}
+	assert.InDelta(t, wantLoss, losses[0], 1e-9*wantLoss)
+	allocs := testing.AllocsPerRun(20, func() {
+		grad := want
+		SoftmaxNLL(&grad, &logits, targets, 0.5)
+	})
+	assert.Zero(t, allocs)
 }
 
 func TestLSTMCellShapes(t *testing.T) {

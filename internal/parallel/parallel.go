@@ -55,12 +55,7 @@ func Run(n int, job Job) {
 		runtime.Gosched()
 	}
 	c.work()
-	// Every share has been claimed; wait for those that helpers are running.
-	for spins := 0; c.done.Load() < c.n; spins++ {
-		if spins%64 == 63 {
-			runtime.Gosched()
-		}
-	}
+	c.wait()
 	c.release()
 }
 
@@ -85,6 +80,23 @@ func (c *call) work() {
 		}
 		c.job.RunShare(int(i))
 		c.done.Add(1)
+	}
+}
+
+// wait returns when every share has finished. Every share has been
+// claimed, so it waits only for shares that helpers are running: it polls
+// for SpinFor, then (on a machine busier than its threads, where a helper
+// may have lost its CPU) checks in longer naps instead of burning one.
+func (c *call) wait() {
+	start := time.Now()
+	for spins := 0; c.done.Load() < c.n; spins++ {
+		if spins%64 == 63 {
+			if time.Since(start) > SpinFor {
+				time.Sleep(SpinFor / 4)
+			} else {
+				runtime.Gosched()
+			}
+		}
 	}
 }
 
