@@ -41,23 +41,14 @@ func (o *SGD) Step(params []*Param) { o.StepScaled(params, 1) }
 // a pass of its own: with scale = ClipFactor(GradNorm(params), maxNorm) it
 // is ClipGradNorm followed by Step, reading the gradients once less.
 func (o *SGD) StepScaled(params []*Param, scale float32) {
-	lr := o.LR * scale
-	decay := 1 - o.LR*o.WeightDecay // p − lr·(s·g + λp) = (1 − lr·λ)·p − lr·s·g
+	g := getPass(sgdUpdate)
+	g.lr = o.LR * scale
+	g.decay = 1 - o.LR*o.WeightDecay // p − lr·(s·g + λp) = (1 − lr·λ)·p − lr·s·g
+	// Weight decay changes every element, even where the gradient is zero;
+	// without it only the rows with a gradient change.
+	g.run(params, g.decay != 1)
+	putPass(g)
 	for _, p := range params {
-		// Weight decay changes every element, even where the gradient is
-		// zero; without it only the rows with a gradient change.
-		p.gradRows(decay != 1, func(w, g []float32) {
-			// Block by block, so that each block of the gradient is still
-			// in the L1 cache when it is cleared.
-			for i := 0; i < len(w); i += updateBlock {
-				j := min(i+updateBlock, len(w))
-				if decay != 1 {
-					asm.Scale(decay, w[i:j])
-				}
-				asm.Axpy(-lr, g[i:j], w[i:j])
-				clear(g[i:j])
-			}
-		})
 		p.gradZeroed()
 	}
 }
@@ -66,13 +57,17 @@ func (o *SGD) StepScaled(params []*Param, scale float32) {
 // 16 KiB of parameters and as much gradient fit the L1 cache together.
 const updateBlock = 4096
 
-// GradNorm returns the global L2 norm of the gradients of params, summed in
-// float64 across params.
+// GradNorm returns the global L2 norm of the gradients of params: squares
+// summed span by span (see gradPass), the spans' sums added in order in
+// float64, so that it is the same on any number of threads.
 func GradNorm(params []*Param) float64 {
+	g := getPass(sumSquares)
+	g.run(params, false)
 	var ss float64
-	for _, p := range params {
-		p.gradRows(false, func(_, g []float32) { ss += float64(asm.SumSquares(g)) })
+	for _, v := range g.sums {
+		ss += v
 	}
+	putPass(g)
 	return math.Sqrt(ss)
 }
 
