@@ -47,7 +47,7 @@ func (o *SGD) StepScaled(params []*Param, scale float32) {
 	// Weight decay changes every element, even where the gradient is zero;
 	// without it only the rows with a gradient change.
 	g.run(params, g.decay != 1)
-	putPass(g)
+	passes.Put(g)
 	for _, p := range params {
 		p.gradZeroed()
 	}
@@ -67,7 +67,7 @@ func GradNorm(params []*Param) float64 {
 	for _, v := range g.sums {
 		ss += v
 	}
-	putPass(g)
+	passes.Put(g)
 	return math.Sqrt(ss)
 }
 

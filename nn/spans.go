@@ -2,7 +2,6 @@ package nn
 
 import (
 	"runtime"
-	"sync"
 
 	"github.com/neuromod-go/neuromod/asm"
 	"github.com/neuromod-go/neuromod/internal/parallel"
@@ -40,29 +39,12 @@ type gradPass struct {
 }
 
 // passes are the reusable gradPasses, so that a step allocates nothing.
-var passes struct {
-	mu   sync.Mutex
-	free []*gradPass
-}
+var passes parallel.FreeList[gradPass]
 
 func getPass(kind spanKind) *gradPass {
-	passes.mu.Lock()
-	defer passes.mu.Unlock()
-	var g *gradPass
-	if n := len(passes.free); n > 0 {
-		g = passes.free[n-1]
-		passes.free = passes.free[:n-1]
-	} else {
-		g = new(gradPass)
-	}
+	g := passes.Get()
 	g.kind = kind
 	return g
-}
-
-func putPass(g *gradPass) {
-	passes.mu.Lock()
-	passes.free = append(passes.free, g)
-	passes.mu.Unlock()
 }
 
 // run does the pass over every span of params, on up to GOMAXPROCS threads.

@@ -3,7 +3,6 @@ package tensor
 import (
 	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/neuromod-go/neuromod/asm"
 	"github.com/neuromod-go/neuromod/internal/parallel"
@@ -71,7 +70,7 @@ func SoftmaxNLL(grad, logits *Tensor, targets []int32, scale float32) float64 {
 	rows, cols := logits.Matrix()
 	checkRows("SoftmaxNLL", logits, len(targets), cols)
 	blocks := (rows + softmaxBlock - 1) / softmaxBlock
-	j := getSoftmaxJob()
+	j := softmaxJobs.Get()
 	*j = softmaxJob{grad: grad.Data, logits: logits.Data, targets: targets, scale: scale, cols: cols,
 		blocks: blocks, shares: max(1, min(runtime.GOMAXPROCS(0), blocks, rows*cols/softmaxMinShare)),
 		sums: j.sums}
@@ -84,7 +83,8 @@ func SoftmaxNLL(grad, logits *Tensor, targets []int32, scale float32) float64 {
 	for _, v := range j.sums {
 		loss += v
 	}
-	putSoftmaxJob(j)
+	j.grad, j.logits, j.targets = nil, nil, nil
+	softmaxJobs.Put(j)
 	return loss
 }
 
@@ -118,29 +118,8 @@ func (j *softmaxJob) RunShare(w int) {
 	}
 }
 
-// The jobs are reused, so that a call allocates nothing once warm.
-var softmaxJobs struct {
-	mu   sync.Mutex
-	free []*softmaxJob
-}
-
-func getSoftmaxJob() *softmaxJob {
-	softmaxJobs.mu.Lock()
-	defer softmaxJobs.mu.Unlock()
-	if n := len(softmaxJobs.free); n > 0 {
-		j := softmaxJobs.free[n-1]
-		softmaxJobs.free = softmaxJobs.free[:n-1]
-		return j
-	}
-	return new(softmaxJob)
-}
-
-func putSoftmaxJob(j *softmaxJob) {
-	j.grad, j.logits, j.targets = nil, nil, nil
-	softmaxJobs.mu.Lock()
-	softmaxJobs.free = append(softmaxJobs.free, j)
-	softmaxJobs.mu.Unlock()
-}
+// softmaxJobs are reused, so that a call allocates nothing once warm.
+var softmaxJobs parallel.FreeList[softmaxJob]
 
 // LSTMCellForward runs the pointwise part of an LSTM step for a batch: gates
 // is [B, 4H] (pre-activations in the order i, f, g, o, replaced by their

@@ -103,9 +103,7 @@ func (c *call) wait() {
 func (c *call) release() {
 	if c.refs.Add(-1) == 0 {
 		c.job = nil
-		pool.mu.Lock()
-		pool.calls = append(pool.calls, c)
-		pool.mu.Unlock()
+		calls.Put(c)
 	}
 }
 
@@ -126,19 +124,40 @@ var pool struct {
 	mu      sync.Mutex
 	free    []*helper // helpers without a call
 	started int
-	calls   []*call // calls free for reuse
+}
+
+// calls are the calls free for reuse.
+var calls FreeList[call]
+
+// FreeList is a stack of reusable values, safe for concurrent use: the
+// jobs handed to Run live in one, so that a hot path allocates nothing once
+// warm (a sync.Pool may drop its values at any garbage collection).
+type FreeList[T any] struct {
+	mu   sync.Mutex
+	free []*T
+}
+
+// Get returns a value from the list, or a new zero one if it is empty.
+func (l *FreeList[T]) Get() *T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if k := len(l.free); k > 0 {
+		x := l.free[k-1]
+		l.free = l.free[:k-1]
+		return x
+	}
+	return new(T)
+}
+
+// Put returns x to the list.
+func (l *FreeList[T]) Put(x *T) {
+	l.mu.Lock()
+	l.free = append(l.free, x)
+	l.mu.Unlock()
 }
 
 func getCall(job Job, n int) *call {
-	pool.mu.Lock()
-	var c *call
-	if k := len(pool.calls); k > 0 {
-		c = pool.calls[k-1]
-		pool.calls = pool.calls[:k-1]
-	} else {
-		c = new(call)
-	}
-	pool.mu.Unlock()
+	c := calls.Get()
 	c.job, c.n = job, int32(n)
 	c.next.Store(0)
 	c.done.Store(0)

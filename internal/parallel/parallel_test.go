@@ -142,3 +142,13 @@ func (d spinJob) RunShare(int) {
 	for time.Since(t) < time.Duration(d) {
 	}
 }
+
+func TestFreeList(t *testing.T) {
+	var l FreeList[[4]int]
+	a := l.Get()
+	require.NotNil(t, a)
+	a[0] = 7
+	l.Put(a)
+	assert.Same(t, a, l.Get(), "a value put back is reused")
+	assert.NotSame(t, a, l.Get(), "an empty list makes a new one")
+}
