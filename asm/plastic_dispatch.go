@@ -96,21 +96,13 @@ func readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpo
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) {
 		if len(bias) > 0 {
-			var dm float32
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
-				dm += k.mat.readHebbFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
-			}
-			return dm
+			return inRowBlocks(rows, n, func(i0, i1 int) float32 {
+				return k.mat.readHebbFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
+			})
 		}
-		var dm float32
-		rb := matRows(n)
-		for i0 := 0; i0 < rows; i0 += rb {
-			i1 := min(i0+rb, rows)
-			dm += k.mat.readHebbScaleBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
-		}
-		return dm
+		return inRowBlocks(rows, n, func(i0, i1 int) float32 {
+			return k.mat.readHebbScaleBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
+		})
 	}
 	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)
 	return rowsHebbUpdateBackward(k, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
@@ -123,13 +115,9 @@ func readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, d
 	}
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
-		var dm float32
-		rb := matRows(n)
-		for i0 := 0; i0 < rows; i0 += rb {
-			i1 := min(i0+rb, rows)
-			dm += k.mat.readRetroFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
-		}
-		return dm
+		return inRowBlocks(rows, n, func(i0, i1 int) float32 {
+			return k.mat.readRetroFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
+		})
 	}
 	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)
 	return rowsRetroUpdateBackward(k, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)

@@ -95,6 +95,19 @@ const matElems = 1 << 16
 // kernel call.
 func matRows(n int) int { return max(1, matElems/max(n, 1)) }
 
+// inRowBlocks calls f on consecutive blocks [i0, i1) of the rows of a
+// matrix with n columns, each at most matRows(n) rows, and returns the sum
+// of its results in block order: how the drivers hand the whole-matrix
+// kernels bounded pieces.
+func inRowBlocks(rows, n int, f func(i0, i1 int) float32) float32 {
+	var s float32
+	rb := matRows(n)
+	for i0 := 0; i0 < rows; i0 += rb {
+		s += f(i0, min(i0+rb, rows))
+	}
+	return s
+}
+
 // plasticMats are a level's whole-matrix kernels: "scale" for M = scale
 // (Hebbian plasticity's η: m = 1, no bias), "fan" for M = u*m + beta, and
 // the retroactive update with a per-connection η. A Read variant also does
@@ -319,11 +332,10 @@ func rowRetroBackGo(dW, dE, dpost, dM, deta, w, e, post, M, eta []float32, x, cl
 func rowsPlasticRead(k *plasticRows, p, h, alpha, hebb []float32) {
 	n := len(p)
 	if k.mat != nil {
-		rb := matRows(n)
-		for i0 := 0; i0 < len(h); i0 += rb {
-			i1 := min(i0+rb, len(h))
+		inRowBlocks(len(h), n, func(i0, i1 int) float32 {
 			k.mat.read(p, h[i0:i1], alpha[i0*n:i1*n], hebb[i0*n:i1*n])
-		}
+			return 0
+		})
 		return
 	}
 	for i := range h {
@@ -341,11 +353,10 @@ func rowsPlasticReadPerNeuron(k *plasticRows, p, h, alpha, hebb []float32) {
 func rowsPlasticReadBackward(k *plasticRows, dh, dalpha, dhebb, da, h, alpha, hebb []float32) {
 	n := len(da)
 	if k.mat != nil {
-		rb := matRows(n)
-		for i0 := 0; i0 < len(h); i0 += rb {
-			i1 := min(i0+rb, len(h))
+		inRowBlocks(len(h), n, func(i0, i1 int) float32 {
 			k.mat.readBack(dh[i0:i1], dalpha[i0*n:i1*n], dhebb[i0*n:i1*n], alpha[i0*n:i1*n], hebb[i0*n:i1*n], da, h[i0:i1])
-		}
+			return 0
+		})
 		return
 	}
 	for i := range h {
@@ -415,32 +426,28 @@ func rowsHebbUpdateRead(k *plasticRows, dst, hebb, pre, post, scale, bias []floa
 	if k.mat != nil && perRow(rows, n, len(scale)) {
 		switch {
 		case len(bias) > 0 && p != nil:
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
+			inRowBlocks(rows, n, func(i0, i1 int) float32 {
 				k.mat.hebbFanRead(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], pre[i0:i1], p, h[i0:i1], alpha[i0*n:i1*n], m, clip)
-			}
+				return 0
+			})
 			return
 		case len(bias) > 0:
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
+			inRowBlocks(rows, n, func(i0, i1 int) float32 {
 				k.mat.hebbFan(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], pre[i0:i1], m, clip)
-			}
+				return 0
+			})
 			return
 		case m == 1 && p != nil:
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
+			inRowBlocks(rows, n, func(i0, i1 int) float32 {
 				k.mat.hebbRead(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], pre[i0:i1], p, h[i0:i1], alpha[i0*n:i1*n], clip)
-			}
+				return 0
+			})
 			return
 		case m == 1:
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
+			inRowBlocks(rows, n, func(i0, i1 int) float32 {
 				k.mat.hebb(dst[i0*n:i1*n], hebb[i0*n:i1*n], post, scale[i0*n:i1*n], pre[i0:i1], clip)
-			}
+				return 0
+			})
 			return
 		}
 	}
@@ -506,21 +513,13 @@ func rowsHebbUpdateBackward(k *plasticRows, dhebb, dpre, dpost, dscale, dbias, h
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) {
 		if len(bias) > 0 {
-			var dm float32
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
-				dm += k.mat.hebbFanBack(dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
-			}
-			return dm
+			return inRowBlocks(rows, n, func(i0, i1 int) float32 {
+				return k.mat.hebbFanBack(dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
+			})
 		}
-		var dm float32
-		rb := matRows(n)
-		for i0 := 0; i0 < rows; i0 += rb {
-			i1 := min(i0+rb, rows)
-			dm += k.mat.hebbScaleBack(dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
-		}
-		return dm
+		return inRowBlocks(rows, n, func(i0, i1 int) float32 {
+			return k.mat.hebbScaleBack(dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
+		})
 	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
@@ -567,17 +566,15 @@ func rowsRetroUpdateRead(k *plasticRows, dstHebb, dstElig, hebb, elig, pre, post
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
 		if p != nil {
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
+			inRowBlocks(rows, n, func(i0, i1 int) float32 {
 				k.mat.retroFanRead(dstHebb[i0*n:i1*n], dstElig[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], pre[i0:i1], p, h[i0:i1], alpha[i0*n:i1*n], m, clip)
-			}
+				return 0
+			})
 		} else {
-			rb := matRows(n)
-			for i0 := 0; i0 < rows; i0 += rb {
-				i1 := min(i0+rb, rows)
+			inRowBlocks(rows, n, func(i0, i1 int) float32 {
 				k.mat.retroFan(dstHebb[i0*n:i1*n], dstElig[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], pre[i0:i1], m, clip)
-			}
+				return 0
+			})
 		}
 		return
 	}
@@ -626,13 +623,9 @@ func etaBlock(buf, eta []float32) []float32 {
 func rowsRetroUpdateBackward(k *plasticRows, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
-		var dm float32
-		rb := matRows(n)
-		for i0 := 0; i0 < rows; i0 += rb {
-			i1 := min(i0+rb, rows)
-			dm += k.mat.retroFanBack(dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
-		}
-		return dm
+		return inRowBlocks(rows, n, func(i0, i1 int) float32 {
+			return k.mat.retroFanBack(dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
+		})
 	}
 	sc := plasticScratchPool.Get().(*plasticScratch)
 	defer plasticScratchPool.Put(sc)
