@@ -105,6 +105,19 @@ func modShapes() []modShape {
 	}
 }
 
+// checkModGrads checks the modulation's gradients against the reference's:
+// bit for bit, except that a scalar's is a sum over the n×n connections.
+func (s modShape) checkModGrads(t *testing.T, dscale, dbias *buf, n int) {
+	t.Helper()
+	if s.scalarM {
+		dscale.near(t, "dscale", n*n)
+		dbias.near(t, "dbias", n*n)
+	} else {
+		dscale.exact(t, "dscale")
+		dbias.exact(t, "dbias")
+	}
+}
+
 func (s modShape) String() string {
 	return fmt.Sprintf("scale=%d/bias=%v/m=%g", s.scale(10), s.bias, s.m)
 }
@@ -290,13 +303,7 @@ func TestHebbUpdateBackward(t *testing.T) {
 					dhebb.exact(t, "dhebb")
 					dpost.exact(t, "dpost")
 					dpre.near(t, "dpre", n)
-					if s.scalarM {
-						dscale.near(t, "dscale", n*n)
-						dbias.near(t, "dbias", n*n)
-					} else {
-						dscale.exact(t, "dscale")
-						dbias.exact(t, "dbias")
-					}
+					s.checkModGrads(t, dscale, dbias, n)
 					nearScalar(t, "dm", got, want, n)
 					for _, b := range []*buf{in.hebb, in.pre, in.post, in.scale, in.bias} {
 						b.exact(t, "input")
@@ -368,13 +375,7 @@ func TestRetroUpdateBackward(t *testing.T) {
 						delig.exact(t, "delig")
 						dpost.exact(t, "dpost")
 						dpre.near(t, "dpre", n)
-						if s.scalarM {
-							dscale.near(t, "dscale", n*n)
-							dbias.near(t, "dbias", n*n)
-						} else {
-							dscale.exact(t, "dscale")
-							dbias.exact(t, "dbias")
-						}
+						s.checkModGrads(t, dscale, dbias, n)
 						if etaConn {
 							deta.exact(t, "deta")
 						} else {
