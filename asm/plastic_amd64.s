@@ -40,6 +40,27 @@
 #define VLOADK(m, r) VMOVUPS.Z m, K1, r
 #define VSTOREK(r, m) VMOVUPS r, K1, m
 
+// VEC_LOOP is that loop: it runs STEP over the CX elements at AX, whole
+// vectors with plain loads and stores, then the tail under the mask K1 (see
+// AVX512_MASK; tmp is its scratch register). AX and CX move by 16 per
+// vector, so after the masked tail AX has overshot by −CX. full, tail and
+// body are the loop's labels, unique per use; it goes on at next.
+#define VEC_LOOP(STEP, tmp, full, tail, body, next) \
+full: \
+	CMPQ CX, $16; \
+	JLT  tail; \
+	STEP(VLOAD, VSTORE); \
+	ADDQ $16, AX; \
+	SUBQ $16, CX; \
+	JMP  full; \
+tail: \
+	AVX512_MASK(CX, tmp, body, next); \
+body: \
+	STEP(VLOADK, VSTOREK); \
+	ADDQ $16, AX; \
+	SUBQ $16, CX; \
+	JMP  tail
+
 // HSUM512 adds the 16 lanes of Z0 into X0's lowest lane (clobbers Y15).
 #define HSUM512 \
 	VEXTRACTF64X4 $1, Z0, Y15; \
@@ -77,22 +98,7 @@ TEXT ·plasticMulAddRowAVX512(SB), NOSPLIT, $0-76
 	ST(Z2, (DI)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-mul_full:
-	CMPQ CX, $16
-	JLT  mul_loop
-	MUL_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  mul_full
-
-mul_loop:
-	AVX512_MASK(CX, R9, mul_body, mul_done)
-
-mul_body:
-	MUL_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  mul_loop
+	VEC_LOOP(MUL_STEP, R9, mul_full, mul_loop, mul_body, mul_done)
 
 mul_done:
 	VZEROUPPER
@@ -131,22 +137,7 @@ TEXT ·plasticReadBackRowAVX512(SB), NOSPLIT, $0-132
 	VADDPS Z7, Z9, Z9
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-rb_full:
-	CMPQ CX, $16
-	JLT  rb_loop
-	RB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rb_full
-
-rb_loop:
-	AVX512_MASK(CX, R11, rb_body, rb_done)
-
-rb_body:
-	RB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rb_loop
+	VEC_LOOP(RB_STEP, R11, rb_full, rb_loop, rb_body, rb_done)
 
 rb_done:
 	VMOVAPS Z9, Z0
@@ -174,22 +165,7 @@ TEXT ·plasticModRowAVX512(SB), NOSPLIT, $0-76
 	ST(Z0, (DI)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-mod_full:
-	CMPQ CX, $16
-	JLT  mod_loop
-	MOD_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  mod_full
-
-mod_loop:
-	AVX512_MASK(CX, R9, mod_body, mod_done)
-
-mod_body:
-	MOD_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  mod_loop
+	VEC_LOOP(MOD_STEP, R9, mod_full, mod_loop, mod_body, mod_done)
 
 mod_done:
 	VZEROUPPER
@@ -223,22 +199,7 @@ TEXT ·plasticHebbRowAVX512(SB), NOSPLIT, $0-104
 	ST(Z2, (R11)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-hebb_full:
-	CMPQ CX, $16
-	JLT  hebb_loop
-	HEBB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hebb_full
-
-hebb_loop:
-	AVX512_MASK(CX, R9, hebb_body, hebb_done)
-
-hebb_body:
-	HEBB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hebb_loop
+	VEC_LOOP(HEBB_STEP, R9, hebb_full, hebb_loop, hebb_body, hebb_done)
 
 hebb_done:
 	VZEROUPPER
@@ -287,22 +248,7 @@ TEXT ·plasticHebbBackRowAVX512(SB), NOSPLIT, $0-156
 	ST(Z13, (SI)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-hb_full:
-	CMPQ CX, $16
-	JLT  hb_loop
-	HB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hb_full
-
-hb_loop:
-	AVX512_MASK(CX, R13, hb_body, hb_done)
-
-hb_body:
-	HB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hb_loop
+	VEC_LOOP(HB_STEP, R13, hb_full, hb_loop, hb_body, hb_done)
 
 hb_done:
 	VMOVAPS Z9, Z0
@@ -394,22 +340,7 @@ TEXT ·plasticRetroRowAVX512(SB), NOSPLIT, $0-176
 	ST(Z6, (R13)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-rt_full:
-	CMPQ CX, $16
-	JLT  rt_loop
-	RT_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rt_full
-
-rt_loop:
-	AVX512_MASK(CX, R11, rt_body, rt_done)
-
-rt_body:
-	RT_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rt_loop
+	VEC_LOOP(RT_STEP, R11, rt_full, rt_loop, rt_body, rt_done)
 
 rt_done:
 	VZEROUPPER
@@ -873,22 +804,7 @@ TEXT ·plasticHebbFanRowAVX512(SB), NOSPLIT, $0-132
 	ST(Z2, (R11)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-hf_full:
-	CMPQ CX, $16
-	JLT  hf_loop
-	HF_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hf_full
-
-hf_loop:
-	AVX512_MASK(CX, R10, hf_body, hf_done)
-
-hf_body:
-	HF_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hf_loop
+	VEC_LOOP(HF_STEP, R10, hf_full, hf_loop, hf_body, hf_done)
 
 hf_done:
 	VZEROUPPER
@@ -950,22 +866,7 @@ TEXT ·plasticHebbFanBackRowAVX512(SB), NOSPLIT, $0-216
 	ST(Z14, (SI)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-hfb_full:
-	CMPQ CX, $16
-	JLT  hfb_loop
-	HFB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfb_full
-
-hfb_loop:
-	AVX512_MASK(CX, BX, hfb_body, hfb_done)
-
-hfb_body:
-	HFB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfb_loop
+	VEC_LOOP(HFB_STEP, BX, hfb_full, hfb_loop, hfb_body, hfb_done)
 
 hfb_done:
 	VMOVAPS Z9, Z0
@@ -1131,22 +1032,7 @@ TEXT ·plasticRetroFanRowAVX512(SB), NOSPLIT, $0-204
 	ST(Z6, (R13)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-rf_full:
-	CMPQ CX, $16
-	JLT  rf_loop
-	RF_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rf_full
-
-rf_loop:
-	AVX512_MASK(CX, BX, rf_body, rf_done)
-
-rf_body:
-	RF_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rf_loop
+	VEC_LOOP(RF_STEP, BX, rf_full, rf_loop, rf_body, rf_done)
 
 rf_done:
 	VZEROUPPER
@@ -1237,22 +1123,7 @@ TEXT ·plasticRetroFanBackRowAVX512(SB), NOSPLIT, $24-312
 	ST(Z14, (R8)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-rfb_full:
-	CMPQ CX, $16
-	JLT  rfb_loop
-	RFB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfb_full
-
-rfb_loop:
-	AVX512_MASK(CX, BX, rfb_body, rfb_done)
-
-rfb_body:
-	RFB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfb_loop
+	VEC_LOOP(RFB_STEP, BX, rfb_full, rfb_loop, rfb_body, rfb_done)
 
 rfb_done:
 	VMOVAPS Z9, Z0
@@ -1457,22 +1328,7 @@ TEXT ·plasticHebbScaleBackRowAVX512(SB), NOSPLIT, $0-168
 	ST(Z14, (SI)(AX*4))
 
 	// Whole vectors with plain loads and stores, then the masked tail.
-hsb_full:
-	CMPQ CX, $16
-	JLT  hsb_loop
-	HSB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hsb_full
-
-hsb_loop:
-	AVX512_MASK(CX, BX, hsb_body, hsb_done)
-
-hsb_body:
-	HSB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hsb_loop
+	VEC_LOOP(HSB_STEP, BX, hsb_full, hsb_loop, hsb_body, hsb_done)
 
 hsb_done:
 	VMOVAPS Z9, Z0
@@ -1585,22 +1441,7 @@ rm_row:
 	MOVQ R9, h-16(SP)
 	MOVQ p_len+8(FP), CX
 
-rm_full:
-	CMPQ CX, $16
-	JLT  rm_tail
-	MUL_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rm_full
-
-rm_tail:
-	AVX512_MASK(CX, R9, rm_body, rm_next)
-
-rm_body:
-	MUL_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rm_tail
+	VEC_LOOP(MUL_STEP, R9, rm_full, rm_tail, rm_body, rm_next)
 
 rm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -1643,22 +1484,7 @@ hm_row:
 	MOVQ R9, pre-16(SP)
 	MOVQ post_len+56(FP), CX
 
-hm_full:
-	CMPQ CX, $16
-	JLT  hm_tail
-	HEBB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hm_full
-
-hm_tail:
-	AVX512_MASK(CX, R9, hm_body, hm_next)
-
-hm_body:
-	HEBB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hm_tail
+	VEC_LOOP(HEBB_STEP, R9, hm_full, hm_tail, hm_body, hm_next)
 
 hm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -1717,22 +1543,7 @@ hrm_row:
 	MOVQ R9, h-24(SP)
 	MOVQ post_len+56(FP), CX
 
-hrm_full:
-	CMPQ CX, $16
-	JLT  hrm_tail
-	HRM_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hrm_full
-
-hrm_tail:
-	AVX512_MASK(CX, R9, hrm_body, hrm_next)
-
-hrm_body:
-	HRM_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hrm_tail
+	VEC_LOOP(HRM_STEP, R9, hrm_full, hrm_tail, hrm_body, hrm_next)
 
 hrm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -1778,22 +1589,7 @@ hfm_row:
 	MOVQ R10, pre-16(SP)
 	MOVQ post_len+56(FP), CX
 
-hfm_full:
-	CMPQ CX, $16
-	JLT  hfm_tail
-	HF_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfm_full
-
-hfm_tail:
-	AVX512_MASK(CX, R10, hfm_body, hfm_next)
-
-hfm_body:
-	HF_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfm_tail
+	VEC_LOOP(HF_STEP, R10, hfm_full, hfm_tail, hfm_body, hfm_next)
 
 hfm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -1854,22 +1650,7 @@ hfrm_row:
 	MOVQ R10, h-24(SP)
 	MOVQ post_len+56(FP), CX
 
-hfrm_full:
-	CMPQ CX, $16
-	JLT  hfrm_tail
-	HFRM_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfrm_full
-
-hfrm_tail:
-	AVX512_MASK(CX, R10, hfrm_body, hfrm_next)
-
-hfrm_body:
-	HFRM_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfrm_tail
+	VEC_LOOP(HFRM_STEP, R10, hfrm_full, hfrm_tail, hfrm_body, hfrm_next)
 
 hfrm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -1920,22 +1701,7 @@ hsbm_row:
 	MOVQ BX, pre-16(SP)
 	MOVQ post_len+152(FP), CX
 
-hsbm_full:
-	CMPQ CX, $16
-	JLT  hsbm_tail
-	HSB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hsbm_full
-
-hsbm_tail:
-	AVX512_MASK(CX, BX, hsbm_body, hsbm_next)
-
-hsbm_body:
-	HSB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hsbm_tail
+	VEC_LOOP(HSB_STEP, BX, hsbm_full, hsbm_tail, hsbm_body, hsbm_next)
 
 hsbm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -1999,22 +1765,7 @@ hfbm_row:
 	MOVQ BX, pre-16(SP)
 	MOVQ post_len+176(FP), CX
 
-hfbm_full:
-	CMPQ CX, $16
-	JLT  hfbm_tail
-	HFB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfbm_full
-
-hfbm_tail:
-	AVX512_MASK(CX, BX, hfbm_body, hfbm_next)
-
-hfbm_body:
-	HFB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  hfbm_tail
+	VEC_LOOP(HFB_STEP, BX, hfbm_full, hfbm_tail, hfbm_body, hfbm_next)
 
 hfbm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2069,22 +1820,7 @@ rbm_row:
 	MOVQ R11, h-16(SP)
 	MOVQ da_len+128(FP), CX
 
-rbm_full:
-	CMPQ CX, $16
-	JLT  rbm_tail
-	RB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rbm_full
-
-rbm_tail:
-	AVX512_MASK(CX, R11, rbm_body, rbm_next)
-
-rbm_body:
-	RB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rbm_tail
+	VEC_LOOP(RB_STEP, R11, rbm_full, rbm_tail, rbm_body, rbm_next)
 
 rbm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2142,22 +1878,7 @@ rfm_row:
 	MOVQ BX, pre-16(SP)
 	MOVQ post_len+104(FP), CX
 
-rfm_full:
-	CMPQ CX, $16
-	JLT  rfm_tail
-	RF_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfm_full
-
-rfm_tail:
-	AVX512_MASK(CX, BX, rfm_body, rfm_next)
-
-rfm_body:
-	RF_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfm_tail
+	VEC_LOOP(RF_STEP, BX, rfm_full, rfm_tail, rfm_body, rfm_next)
 
 rfm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2224,22 +1945,7 @@ rfrm_row:
 	MOVQ BX, h-24(SP)
 	MOVQ post_len+104(FP), CX
 
-rfrm_full:
-	CMPQ CX, $16
-	JLT  rfrm_tail
-	RFRM_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfrm_full
-
-rfrm_tail:
-	AVX512_MASK(CX, BX, rfrm_body, rfrm_next)
-
-rfrm_body:
-	RFRM_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfrm_tail
+	VEC_LOOP(RFRM_STEP, BX, rfrm_full, rfrm_tail, rfrm_body, rfrm_next)
 
 rfrm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2301,22 +2007,7 @@ rfbm_row:
 	MOVQ BX, pre-40(SP)
 	MOVQ post_len+248(FP), CX
 
-rfbm_full:
-	CMPQ CX, $16
-	JLT  rfbm_tail
-	RFB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfbm_full
-
-rfbm_tail:
-	AVX512_MASK(CX, BX, rfbm_body, rfbm_next)
-
-rfbm_body:
-	RFB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rfbm_tail
+	VEC_LOOP(RFB_STEP, BX, rfbm_full, rfbm_tail, rfbm_body, rfbm_next)
 
 rfbm_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2389,22 +2080,7 @@ rhsb_row:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-rhsb_rfull:
-	CMPQ CX, $16
-	JLT  rhsb_rtail
-	RB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhsb_rfull
-
-rhsb_rtail:
-	AVX512_MASK(CX, R11, rhsb_rbody, rhsb_rnext)
-
-rhsb_rbody:
-	RB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhsb_rtail
+	VEC_LOOP(RB_STEP, R11, rhsb_rfull, rhsb_rtail, rhsb_rbody, rhsb_rnext)
 
 rhsb_rnext:
 	VMOVAPS Z9, Z0
@@ -2436,22 +2112,7 @@ rhsb_rnext:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-rhsb_ufull:
-	CMPQ CX, $16
-	JLT  rhsb_utail
-	HSB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhsb_ufull
-
-rhsb_utail:
-	AVX512_MASK(CX, BX, rhsb_ubody, rhsb_unext)
-
-rhsb_ubody:
-	HSB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhsb_utail
+	VEC_LOOP(HSB_STEP, BX, rhsb_ufull, rhsb_utail, rhsb_ubody, rhsb_unext)
 
 rhsb_unext:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2517,22 +2178,7 @@ rhfb_row:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-rhfb_rfull:
-	CMPQ CX, $16
-	JLT  rhfb_rtail
-	RB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhfb_rfull
-
-rhfb_rtail:
-	AVX512_MASK(CX, R11, rhfb_rbody, rhfb_rnext)
-
-rhfb_rbody:
-	RB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhfb_rtail
+	VEC_LOOP(RB_STEP, R11, rhfb_rfull, rhfb_rtail, rhfb_rbody, rhfb_rnext)
 
 rhfb_rnext:
 	VMOVAPS Z9, Z0
@@ -2566,22 +2212,7 @@ rhfb_rnext:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-rhfb_ufull:
-	CMPQ CX, $16
-	JLT  rhfb_utail
-	HFB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhfb_ufull
-
-rhfb_utail:
-	AVX512_MASK(CX, BX, rhfb_ubody, rhfb_unext)
-
-rhfb_ubody:
-	HFB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rhfb_utail
+	VEC_LOOP(HFB_STEP, BX, rhfb_ufull, rhfb_utail, rhfb_ubody, rhfb_unext)
 
 rhfb_unext:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
@@ -2654,22 +2285,7 @@ rrfb_row:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-rrfb_rfull:
-	CMPQ CX, $16
-	JLT  rrfb_rtail
-	RB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rrfb_rfull
-
-rrfb_rtail:
-	AVX512_MASK(CX, R11, rrfb_rbody, rrfb_rnext)
-
-rrfb_rbody:
-	RB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rrfb_rtail
+	VEC_LOOP(RB_STEP, R11, rrfb_rfull, rrfb_rtail, rrfb_rbody, rrfb_rnext)
 
 rrfb_rnext:
 	VMOVAPS Z9, Z0
@@ -2704,22 +2320,7 @@ rrfb_rnext:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-rrfb_ufull:
-	CMPQ CX, $16
-	JLT  rrfb_utail
-	RFB_STEP(VLOAD, VSTORE)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rrfb_ufull
-
-rrfb_utail:
-	AVX512_MASK(CX, BX, rrfb_ubody, rrfb_unext)
-
-rrfb_ubody:
-	RFB_STEP(VLOADK, VSTOREK)
-	ADDQ $16, AX
-	SUBQ $16, CX
-	JMP  rrfb_utail
+	VEC_LOOP(RFB_STEP, BX, rrfb_ufull, rrfb_utail, rrfb_ubody, rrfb_unext)
 
 rrfb_unext:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
