@@ -20,6 +20,7 @@ type options struct {
 	LM         string   `json:"lm"`
 	Conditions []string `json:"conditions"`
 	Configs    int      `json:"configs"`
+	First      []string `json:"first,omitempty"`
 	Threads    int      `json:"threads"`
 	DryRun     bool     `json:"dry_run,omitempty"`
 	Epochs     int      `json:"epochs"`
@@ -66,12 +67,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("repro", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
-	var conditions, extra string
+	var conditions, extra, first string
 	fs.StringVar(&o.Data, "data", "", "directory with ptb.{train,valid,test}.txt (required)")
 	fs.StringVar(&o.Out, "out", "runs/repro", "directory for the runs, their logs and the summary")
 	fs.StringVar(&o.LM, "lm", "", "lm binary (default: go build -o OUT/lm ./cmd/lm in the module root, at every start)")
 	fs.StringVar(&conditions, "conditions", "lstm,plastic,neuromod,retro", "comma-separated conditions (lm train -model values), run in this order")
 	fs.IntVar(&o.Configs, "configs", len(Grid), "configurations per condition: the first N of the grid")
+	fs.StringVar(&first, "first", "", "comma-separated configurations to run before the others of each condition (e.g. c6,c4); the set is unchanged")
 	fs.IntVar(&o.Threads, "threads", 2, "lm -threads")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "print what would run next and exit")
 	fs.IntVar(&o.Epochs, "epochs", 13, "epochs per run (13 in the paper; smaller values are for tests and smoke runs)")
@@ -95,6 +97,19 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.Configs < 1 || o.Configs > len(Grid) {
 		return o, fmt.Errorf("-configs must be in 1…%d (got %d)", len(Grid), o.Configs)
+	}
+	for _, id := range strings.Split(first, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !slices.ContainsFunc(Grid[:o.Configs], func(h Hyper) bool { return h.ID == id }) {
+			return o, fmt.Errorf("-first: %q is not one of the %d configurations c1…c%d", id, o.Configs, o.Configs)
+		}
+		if slices.Contains(o.First, id) {
+			return o, fmt.Errorf("-first: %q is listed twice", id)
+		}
+		o.First = append(o.First, id)
 	}
 	if o.Epochs < 1 {
 		return o, fmt.Errorf("-epochs must be ≥ 1 (got %d)", o.Epochs)

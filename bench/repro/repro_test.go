@@ -280,12 +280,19 @@ func TestParseFlags(t *testing.T) {
 	assert.Equal(t, []string{"-hidden", "8", "-layers", "1"}, o.Extra)
 	assert.Equal(t, 6, o.Configs)
 	assert.Equal(t, 13, o.Epochs)
+	assert.Empty(t, o.First)
+	o, err = parseFlags([]string{"-data", "d", "-first", "c6, c4"}, &stderr)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c6", "c4"}, o.First)
 	for _, bad := range [][]string{
 		{},
 		{"-data", "d", "-conditions", "gru"},
 		{"-data", "d", "-conditions", "lstm,lstm"},
 		{"-data", "d", "-configs", "7"},
 		{"-data", "d", "-epochs", "0"},
+		{"-data", "d", "-first", "c7"},
+		{"-data", "d", "-configs", "3", "-first", "c6"},
+		{"-data", "d", "-first", "c6,c6"},
 		{"-data", "d", "stray"},
 	} {
 		_, err := parseFlags(bad, &stderr)
@@ -441,4 +448,16 @@ func TestForkSource(t *testing.T) {
 		assert.Equal(t, tc.src, src.ID, tc.id)
 		assert.Equal(t, tc.epochs, e, tc.id)
 	}
+}
+
+func TestRunOrder(t *testing.T) {
+	ids := func(hs []Hyper) (out []string) {
+		for _, h := range hs {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"c1", "c2", "c3", "c4", "c5", "c6"}, ids(runOrder(Grid, nil)))
+	assert.Equal(t, []string{"c6", "c4", "c1", "c2", "c3", "c5"}, ids(runOrder(Grid, []string{"c6", "c4"})))
+	assert.Equal(t, []string{"c3", "c1", "c2"}, ids(runOrder(Grid[:3], []string{"c3"})))
 }

@@ -536,7 +536,7 @@ func readTestLog(path string) (*testResult, error) {
 // interrupted; a run that fails is recorded and does not stop the others.
 func (p *proc) condition(ctx context.Context, cond string) ([]*runStatus, error) {
 	var runs []*runStatus
-	for _, h := range Grid[:p.opts.Configs] {
+	for _, h := range runOrder(Grid[:p.opts.Configs], p.opts.First) {
 		st, err := p.trainRun(ctx, cond, h)
 		if err != nil {
 			return runs, err
@@ -698,4 +698,24 @@ func copyFiles(from, to string, names []string) error {
 		}
 	}
 	return nil
+}
+
+// runOrder returns grid with the configurations named in first moved to the
+// front, in that order, and the others after them in grid order. Only the
+// order in which a sitting trains them changes: the early-stopping reference
+// is whichever finished run is best, so a configuration run first is judged
+// by the same rule, just against fewer finished runs.
+func runOrder(grid []Hyper, first []string) []Hyper {
+	out := make([]Hyper, 0, len(grid))
+	for _, id := range first {
+		if i := slices.IndexFunc(grid, func(h Hyper) bool { return h.ID == id }); i >= 0 {
+			out = append(out, grid[i])
+		}
+	}
+	for _, h := range grid {
+		if !slices.Contains(first, h.ID) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

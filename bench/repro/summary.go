@@ -87,6 +87,9 @@ func (s *summary) markdown() string {
 		w(" with lm built from `%s`", s.Build)
 	}
 	w(". Data `%s`, %d epochs, %d threads, %d configurations per condition", s.Options.Data, s.Options.Epochs, s.Options.Threads, s.Options.Configs)
+	if len(s.Options.First) > 0 {
+		w(", this sitting ran %s first", strings.Join(s.Options.First, ", "))
+	}
 	if len(s.Options.Extra) > 0 {
 		w(", extra lm flags `%s`", strings.Join(s.Options.Extra, " "))
 	}
