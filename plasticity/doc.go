@@ -97,18 +97,20 @@
 //
 //	Forward, per step:     (6H + 1)·B        gate activations 4H, h, c, and m
 //	Forward, checkpoints:  ⌈T/k⌉·B·H²
-//	Backward (Scratch):    B·H²              the running trace gradients
+//	Backward (Scratch):    W·G·H²            the running trace gradients of
+//	                                         the samples in flight
 //	                       W·G·(k−1)·H²      each worker's replay of a group
 //
-// The default k minimises ⌈T/k⌉·B + W·G·(k−1): at T = 20, B = 20, W = 2 and
-// the default G = 2 it is k = 10, 76·H² in all (3.8·B·H²) instead of
-// T·B·H² = 400·H² for a copy of the trace per step. Forward needs a padded
-// working copy of the traces (B·H²), which lives in the replay buffers'
-// memory (a Forward and a Backward never overlap). Layers whose passes do
-// not overlap can share one Scratch, so a two-layer stack holds its two
-// states' traces (2·B·H²), the checkpoints (4·B·H²), one running gradient
-// (B·H²) and the working traces or replay buffers (max(B, W·G·(k−1))·H² =
-// 36·H²): about 9·B·H², 28 MB at B = 20, H = 194 (Hp = 208). Retro, with
-// G = 1, needs 8·B·H² for each of its two traces: 46 MB at H = 189.
+// Layers whose passes do not overlap can share one Scratch (Scratch.Layers
+// says how many do: a stack's layers), and the default k minimises
+// L·⌈T/k⌉·B + W·G·(k−1) for L layers sharing it: at T = 20, B = 20, W = 2,
+// G = 2 and L = 2 it is k = 10, instead of T·B·H² = 400·H² per layer for a
+// copy of the trace per step. Forward needs a padded working copy of the
+// traces (B·H²), which lives in the replay buffers' memory (a Forward and a
+// Backward never overlap), sized for both at once. So a two-layer stack
+// holds its two states' traces (2·B·H²), the checkpoints (4·B·H²), the
+// running gradients (4·H²) and the working traces or replay buffers
+// (max(B, W·G·(k−1))·H² = 36·H²): about 8·B·H², 26 MB at B = 20, H = 194
+// (Hp = 208), and as much again for Retro's second trace: 46 MB at H = 189.
 // The replay costs one extra trace update per step in Backward.
 package plasticity

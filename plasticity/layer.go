@@ -35,7 +35,7 @@ type Layer struct {
 	// gradients only through the order in which the workers' sums are added.
 	Workers int
 	// Group is the number of samples Backward runs back in lockstep (0: a
-	// default of 2, or 1 for Retro). The groups are fixed blocks of the batch, shared out
+	// default of 2). The groups are fixed blocks of the batch, shared out
 	// whole among the workers, so results do not depend on Workers. A group
 	// needs Group·(k−1) replay buffers of H² (see the package doc).
 	Group int
@@ -92,11 +92,20 @@ type Layer struct {
 // Scratch is the trace-sized working memory of Layer.Forward and
 // Layer.Backward, in padded rows like the layer's traces.
 type Scratch struct {
+	// Layers is the number of layers sharing the Scratch (0 counts as 1).
+	// Each keeps its own checkpoints while the replay buffers here are
+	// shared, so the default k weighs Layers sets of checkpoints against
+	// one set of replay buffers.
+	Layers int
+
 	// work and workE hold Forward's working traces, [B, H, Hp], and
 	// Backward's replays, [workers, group, k−1, H, Hp]: a Forward and a
 	// Backward never overlap, so they share the memory.
 	work, workE []float32
-	dHebb, dE   []float32 // [B, H, Hp]: the running trace gradients
+	// dHebb and dE are the running trace gradients of the samples in
+	// flight, [workers, group, H, Hp]: Backward takes the batch a group per
+	// worker at a time.
+	dHebb, dE []float32
 }
 
 // workerGrads are one worker's sums of the shared parameters' gradients
@@ -207,9 +216,9 @@ func (l *Layer) addUnpadded(dst, x []float32, sh Shape, div float32) {
 // more replay buffers of H² per worker; G = 4 measured no faster on two
 // threads, where the traces' memory traffic bounds the rest, and needs
 // more memory (or checkpoints). Retro, whose replay buffers are twice the
-// size (Hebb and E), defaults to 1: there G = 2 measured 12 % faster but
-// put the zaremba-small model's peak memory at 1.56× the baseline's, over
-// the 1.5× the project allows (1.46× with G = 1).
+// size (Hebb and E), measured 18 % faster with G = 2 than with 1 (lm bench,
+// zaremba-small, two threads), at 1.46× the baseline's peak memory now that
+// the trace gradients are kept only for the samples in flight.
 const defaultGroup = 2
 
 // groupSize is Backward's group for a batch of b samples.
@@ -217,9 +226,6 @@ func (l *Layer) groupSize(b int) int {
 	g := l.Group
 	if g <= 0 {
 		g = defaultGroup
-		if l.P.Config.Variant == Retro {
-			g = 1
-		}
 	}
 	return max(1, min(g, b))
 }
@@ -234,22 +240,35 @@ func (l *Layer) workers(b int) int {
 }
 
 // checkpointEvery is the k for a segment of T steps and batch b: the
-// configured one, or the one that minimises the trace-sized memory,
-// ⌈T/k⌉ checkpoints of B·H² plus workers·group·(k−1) replay buffers of H².
+// configured one, or the one that minimises the trace-sized memory, ⌈T/k⌉
+// checkpoints of B·H² for each of the L layers sharing the Scratch plus
+// workers·group·(k−1) replay buffers of H² in it.
 func (l *Layer) checkpointEvery(steps, b int) int {
 	if l.CheckpointEvery > 0 {
 		return max(1, min(l.CheckpointEvery, steps))
 	}
 	g := l.groupSize(b)
 	nw := l.workers((b + g - 1) / g)
+	layers := 1
+	if l.Scratch != nil {
+		layers = max(1, l.Scratch.Layers)
+	}
 	best, bestCost := 1, -1
 	for k := 1; k <= steps; k++ {
-		cost := (steps+k-1)/k*b + nw*g*(k-1)
+		cost := layers*((steps+k-1)/k)*b + nw*g*(k-1)
 		if bestCost < 0 || cost < bestCost {
 			best, bestCost = k, cost
 		}
 	}
 	return best
+}
+
+// replayLen is the length of Backward's replay buffers for a batch of b
+// samples with the layer's k: workers·group·(k−1) traces of H×Hp.
+func (l *Layer) replayLen(b int) int {
+	g := l.groupSize(b)
+	nw := l.workers((b + g - 1) / g)
+	return nw * g * (l.k - 1) * l.P.Config.Hidden * l.hp
 }
 
 // sampleJob is per-sample work over the contiguous sample range [s0, s1)
@@ -366,11 +385,19 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		l.Scratch = new(Scratch)
 	}
 	sc := l.Scratch
-	sc.work = grow(sc.work, bhh)
-	tr, trE := sc.work, []float32(nil)
+	// The working traces share their memory with Backward's replay
+	// buffers: sized for both at once, or Backward would replace the
+	// buffer with a larger one and leave the smaller as garbage, which
+	// still counts towards the peak memory until the next collection.
+	size := bhh
+	if !l.Inference {
+		size = max(size, l.replayLen(b))
+	}
+	sc.work = grow(sc.work, size)
+	tr, trE := sc.work[:bhh], []float32(nil)
 	if c.Variant == Retro {
-		sc.workE = grow(sc.workE, bhh)
-		trE = sc.workE
+		sc.workE = grow(sc.workE, size)
+		trE = sc.workE[:bhh]
 	}
 	l.recorded = !l.Inference
 	if l.recorded {
@@ -531,12 +558,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	if !l.recorded {
 		panic("plasticity: Backward without a recorded Forward (Inference was set, or no Forward ran)")
 	}
-	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
+	h, b, steps := c.Hidden, l.batch, l.steps
 	// The parameters' padded copies, afresh in case they changed since
 	// Forward (as W_hhᵀ below).
 	l.padParams()
 	hp := l.hp
-	bh, hh, bhh := b*h, h*hp, b*h*hp
+	bh := b * h
 	if len(dhOut) != steps*bh || len(dxproj) != steps*4*bh {
 		panic(fmt.Sprintf("plasticity: Backward: len(dhOut)=%d, len(dxproj)=%d for T=%d B=%d H=%d",
 			len(dhOut), len(dxproj), steps, b, h))
@@ -556,13 +583,14 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		l.Scratch = new(Scratch)
 	}
 	sc := l.Scratch
-	sc.work = grow(sc.work, nw*l.group*(k-1)*hh)
+	sc.work = grow(sc.work, l.replayLen(b))
 	// The trace gradients are cleared per sample by the workers, in
 	// parallel and just before use.
-	sc.dHebb = grow(sc.dHebb, bhh)
+	inFlight := nw * l.group * h * hp
+	sc.dHebb = grow(sc.dHebb, inFlight)
 	if c.Variant == Retro {
-		sc.workE = grow(sc.workE, nw*l.group*(k-1)*hh)
-		sc.dE = grow(sc.dE, bhh)
+		sc.workE = grow(sc.workE, l.replayLen(b))
+		sc.dE = grow(sc.dE, inFlight)
 	}
 	l.dh = zeroed(l.dh, bh)
 	l.dc = zeroed(l.dc, bh)
@@ -670,11 +698,17 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	// of h(t) (next, from step t+1), [B, H] each; they trade places as the
 	// steps go back.
 	cur, next := l.dhPrev, l.dhNext
+	// The running trace gradients of sample s: the worker's slots.
+	grads := func(s int) (dHebb, dE []float32) {
+		slot := w*l.group + s - s0
+		return sc.dHebb[slot*hh : (slot+1)*hh], sampleOf(sc.dE, slot, hh)
+	}
 	// The traces leaving the segment get no gradient (segments are
 	// detached).
 	for s := s0; s < s1; s++ {
-		clear(sc.dHebb[s*hh : (s+1)*hh])
-		clear(sampleOf(sc.dE, s, hh))
+		dHebb, dE := grads(s)
+		clear(dHebb)
+		clear(dE)
 	}
 	for first := (steps - 1) / k * k; first >= 0; first -= k {
 		last := min(first+k, steps) // the chunk is steps first … last−1
@@ -698,7 +732,8 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 			if t < steps-1 {
 				for s := s0; s < s1; s++ {
 					hebb, elig := tracesAt(s, first, t)
-					l.dms[s] = l.traceBackward(t, s, wg, hebbAt(s, first, t+1), hebb, elig, cur, next, dxproj)
+					dHebb, dE := grads(s)
+					l.dms[s] = l.traceBackward(t, s, wg, dHebb, dE, hebbAt(s, first, t+1), hebb, elig, cur, next, dxproj)
 				}
 				l.recurrentBackward(t+1, s0, s1, next, dxproj)
 			}
@@ -715,7 +750,8 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	// the segment get none), so its trace and h gradients go to scratch.
 	for s := s0; s < s1; s++ {
 		clear(next[s*h : (s+1)*h])
-		l.readBackward(0, s, wg, sampleOf(l.ckHebb, s, hh), next, dxproj)
+		dHebb, _ := grads(s)
+		l.readBackward(0, s, wg, dHebb, sampleOf(l.ckHebb, s, hh), next, dxproj)
 	}
 }
 
@@ -748,12 +784,13 @@ func (l *Layer) recurrentBackward(t, s0, s1 int, dhPrev, dxproj []float32) {
 // t+1's read into those of the traces entering step t, adds the read's
 // gradient of h(t) into next and the update's of h(t−1) into cur, the
 // update's of g(t) into l.dgx, accumulates the shared parameters' gradients
-// into wg and returns the gradient of the modulation m(t).
-func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, cur, next, dxproj []float32) float32 {
+// into wg and returns the gradient of the modulation m(t). dHebb and dE
+// are the sample's running trace gradients.
+func (l *Layer) traceBackward(t, s int, wg *workerGrads, dHebb, dE, hebbNext, hebb, elig, cur, next, dxproj []float32) float32 {
 	p := l.P
 	c := p.Config
 	h, b, hp := c.Hidden, l.batch, l.hp
-	bh, hh := b*h, h*hp
+	bh := b * h
 	sh := s * h
 	pre := l.hs[t*bh+sh : t*bh+sh+h]
 	hNow := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
@@ -761,7 +798,6 @@ func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, c
 	daNext := l.daP[s*hp : (s+1)*hp]
 	copy(daNext, dxproj[(t+1)*4*bh+4*sh+2*h:(t+1)*4*bh+4*sh+3*h])
 	dpre, dpost, dNext := cur[sh:sh+h], l.dgx[s*hp:(s+1)*hp], next[sh:sh+h]
-	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
 	dScale, dBias := wg.eta, []float32(nil)
@@ -774,14 +810,14 @@ func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, c
 	if c.Alpha == PerNeuron {
 		asm.PlasticReadPerNeuronBackward(dNext, wg.alpha, dHebb, daNext, hNow, l.alpha, hebbNext)
 		if c.Variant == Retro {
-			return asm.RetroUpdateBackward(dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
+			return asm.RetroUpdateBackward(dHebb, dE, dpre, dpost, dScale, dBias, wg.eta,
 				hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
 		}
 		return asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 	if c.Variant == Retro {
 		return asm.PlasticReadRetroUpdateBackward(dNext, wg.alpha, daNext, hNow, l.alpha, hebbNext,
-			dHebb, l.Scratch.dE[s*hh:(s+1)*hh], dpre, dpost, dScale, dBias, wg.eta,
+			dHebb, dE, dpre, dpost, dScale, dBias, wg.eta,
 			hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
 	}
 	return asm.PlasticReadHebbUpdateBackward(dNext, wg.alpha, daNext, hNow, l.alpha, hebbNext,
@@ -790,16 +826,15 @@ func (l *Layer) traceBackward(t, s int, wg *workerGrads, hebbNext, hebb, elig, c
 
 // readBackward runs the backward of step t's plastic read alone for sample
 // s (hebb: the Hebbian trace entering step t), adding its gradient of
-// h(t−1) into dhPrev ([B, H]).
-func (l *Layer) readBackward(t, s int, wg *workerGrads, hebb, dhPrev, dxproj []float32) {
+// h(t−1) into dhPrev ([B, H]); dHebb is the sample's trace gradient.
+func (l *Layer) readBackward(t, s int, wg *workerGrads, dHebb, hebb, dhPrev, dxproj []float32) {
 	p := l.P
 	h, b, hp := p.Config.Hidden, l.batch, l.hp
-	bh, hh := b*h, h*hp
+	bh := b * h
 	sh := s * h
 	pre := l.hs[t*bh+sh : t*bh+sh+h]
 	da := l.daP[s*hp : (s+1)*hp]
 	copy(da, dxproj[t*4*bh+4*sh+2*h:t*4*bh+4*sh+3*h])
-	dHebb := l.Scratch.dHebb[s*hh : (s+1)*hh]
 	if p.Config.Alpha == PerNeuron {
 		asm.PlasticReadPerNeuronBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, l.alpha, hebb)
 	} else {

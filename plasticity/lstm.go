@@ -74,6 +74,7 @@ func NewLSTM(prefix string, c Config, in, hidden, layers int) (*LSTM, error) {
 		return nil, err
 	}
 	l := &LSTM{Config: c}
+	l.scratch.Layers = layers
 	for k := range layers {
 		lc := c
 		if k > 0 {

@@ -723,6 +723,17 @@ func TestDefaultCheckpointEvery(t *testing.T) {
 	require.Equal(t, 10, l.checkpointEvery(20, 20))
 	require.Equal(t, 1, l.checkpointEvery(1, 20))
 	require.Equal(t, 2, l.checkpointEvery(5, 1)) // ⌈5/2⌉ + 1 = 4 values of H², the first minimum
+	// Two layers sharing the Scratch: their checkpoints count twice against
+	// one set of replay buffers. With groups of 2 that is a tie between
+	// k = 10 and 20 (116·H²), the first kept; groups of 1 take a single
+	// checkpoint, 2·20 + 2·19 = 78·H² against 98 at k = 10.
+	l.Scratch = &Scratch{Layers: 2}
+	require.Equal(t, 10, l.checkpointEvery(20, 20))
+	r := NewLayer(nil2(Default(Retro, 3, 4)))
+	r.Workers, r.Group = 2, 1
+	require.Equal(t, 10, r.checkpointEvery(20, 20))
+	r.Scratch = &Scratch{Layers: 2}
+	require.Equal(t, 20, r.checkpointEvery(20, 20))
 	l.CheckpointEvery = 4
 	require.Equal(t, 4, l.checkpointEvery(20, 20))
 	require.Equal(t, 2, l.checkpointEvery(2, 20))
