@@ -288,6 +288,11 @@ type forwardJob struct {
 	// working traces or a checkpoint's buffer ([B, H, Hp] each; E nil
 	// outside Retro).
 	srcHebb, srcE, dstHebb, dstE []float32
+	// padFrom (the first step) is the state whose traces the step first
+	// copies into srcHebb and srcE, padded; unpadTo (the last step) the
+	// state that receives the updated traces. Each worker copies its own
+	// samples', in parallel and just before or after it works on them.
+	padFrom, unpadTo *State
 }
 
 func (j *forwardJob) run(_, s0, s1 int) {
@@ -300,6 +305,12 @@ func (j *forwardJob) run(_, s0, s1 int) {
 	gates := l.acts[t*4*bh+4*s0*h : t*4*bh+4*s1*h]
 	copy(gates, j.xproj[t*4*bh+4*s0*h:t*4*bh+4*s1*h])
 	gemm.Sgemm(false, false, s1-s0, 4*h, h, 1, l.hs[t*bh+s0*h:t*bh+s1*h], h, l.whhT, 4*h, 1, gates, 4*h)
+	if st := j.padFrom; st != nil {
+		padRows(j.srcHebb[s0*hh:s1*hh], st.Hebb[s0*h*h:s1*h*h], (s1-s0)*h, h, hp)
+		if len(st.E) > 0 {
+			padRows(j.srcE[s0*hh:s1*hh], st.E[s0*h*h:s1*h*h], (s1-s0)*h, h, hp)
+		}
+	}
 	for s := s0; s < s1; s++ {
 		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
 		l.cellStep(j.t, s, hebb)
@@ -311,6 +322,12 @@ func (j *forwardJob) run(_, s0, s1 int) {
 			pnext = l.pnext[s*hp : (s+1)*hp]
 		}
 		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
+	}
+	if st := j.unpadTo; st != nil {
+		unpadRows(st.Hebb[s0*h*h:s1*h*h], j.dstHebb[s0*hh:s1*hh], (s1-s0)*h, h, hp)
+		if len(st.E) > 0 {
+			unpadRows(st.E[s0*h*h:s1*h*h], j.dstE[s0*hh:s1*hh], (s1-s0)*h, h, hp)
+		}
 	}
 }
 
@@ -420,14 +437,16 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	if l.recorded {
 		in, inE = l.ckHebb[:bhh], sampleOf(l.ckE, 0, bhh)
 	}
-	padRows(in, st.Hebb, b*h, h, hp)
-	if c.Variant == Retro {
-		padRows(inE, st.E, b*h, h, hp)
-	}
 	for t := 0; t < steps; t++ {
 		job := forwardJob{l: l, t: t, srcHebb: tr, srcE: trE, dstHebb: tr, dstE: trE}
 		if t == 0 {
 			job.srcHebb, job.srcE = in, inE
+			job.padFrom = st
+		}
+		if t == steps-1 {
+			// The last step writes the working traces (a checkpoint is
+			// never the segment's end), and from there the state.
+			job.unpadTo = st
 		}
 		if l.recorded {
 			if t%l.k == 0 && t > 0 {
@@ -441,13 +460,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		l.fwdJob = job
 		l.parallel(b, &l.fwdJob)
 	}
-	l.fwdJob = forwardJob{} // keep no reference to the caller's xproj
-	// The last step wrote the working traces (a checkpoint is never the
-	// segment's end).
-	unpadRows(st.Hebb, tr, b*h, h, hp)
-	if c.Variant == Retro {
-		unpadRows(st.E, trE, b*h, h, hp)
-	}
+	l.fwdJob = forwardJob{} // keep no reference to the caller's xproj or st
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
 	copy(hOut, l.hs[bh:])
