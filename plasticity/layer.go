@@ -428,11 +428,11 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
 	transpose(l.whhT, p.WeightHH, 4*h, h)
-	// The traces entering the segment, padded: the first checkpoint, from
-	// which the first step reads (the later ones cost no copy: the update
-	// before each writes straight into its buffer, and the next step reads
-	// from there — the same operations as in place, so the same values), or
-	// without checkpoints the working traces.
+	// Where the first step finds the traces entering the segment, padded
+	// there by its job: the first checkpoint (the later ones cost no copy:
+	// the update before each writes straight into its buffer, and the next
+	// step reads from there — the same operations as in place, so the same
+	// values), or without checkpoints the working traces.
 	in, inE := tr, trE
 	if l.recorded {
 		in, inE = l.ckHebb[:bhh], sampleOf(l.ckE, 0, bhh)
