@@ -146,8 +146,7 @@ func (l *Linear) CrossEntropy(t *autodiff.Tape, x *autodiff.Var, targets []int32
 	a := t.Arena()
 	logits := a.Alloc(n, w.Value.Dim(0))
 	tensor.MatMul(&logits, &x.Value, &w.Value, false, true, 1, 0)
-	tensor.AddRowVector(&logits, &logits, &b.Value)
-	total = tensor.SoftmaxNLL(&logits, &logits, targets, 1/float32(n)) // logits now hold the gradient
+	total = tensor.BiasSoftmaxNLL(&logits, &logits, &b.Value, targets, 1/float32(n)) // logits now hold the gradient
 	loss = t.Output(a.Alloc(), x, w, b)
 	loss.Value.Data[0] = float32(total / float64(n))
 	if loss.RequiresGrad() {

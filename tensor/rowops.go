@@ -66,12 +66,27 @@ func LogSoftmax(dst, x *Tensor) {
 // summed block by block and the blocks' sums in order, so the result does
 // not depend on the number of threads.
 func SoftmaxNLL(grad, logits *Tensor, targets []int32, scale float32) float64 {
-	mustSameShape("SoftmaxNLL", grad, logits)
+	return softmaxNLL("SoftmaxNLL", grad, logits, nil, targets, scale)
+}
+
+// BiasSoftmaxNLL is AddRowVector(logits, logits, bias) followed by
+// SoftmaxNLL(grad, logits, targets, scale), with the same results to the
+// bit: a linear layer's bias and loss. Each row gets its bias just before
+// its softmax, on the same thread and while it is in cache, where a
+// separate AddRowVector would be one more pass over all the logits on one
+// thread.
+func BiasSoftmaxNLL(grad, logits, bias *Tensor, targets []int32, scale float32) float64 {
+	rowVector("BiasSoftmaxNLL", logits, logits, bias)
+	return softmaxNLL("BiasSoftmaxNLL", grad, logits, bias.Data, targets, scale)
+}
+
+func softmaxNLL(fn string, grad, logits *Tensor, bias []float32, targets []int32, scale float32) float64 {
+	mustSameShape(fn, grad, logits)
 	rows, cols := logits.Matrix()
-	checkRows("SoftmaxNLL", logits, len(targets), cols)
+	checkRows(fn, logits, len(targets), cols)
 	blocks := (rows + softmaxBlock - 1) / softmaxBlock
 	j := softmaxJobs.Get()
-	*j = softmaxJob{grad: grad.Data, logits: logits.Data, targets: targets, scale: scale, cols: cols,
+	*j = softmaxJob{grad: grad.Data, logits: logits.Data, bias: bias, targets: targets, scale: scale, cols: cols,
 		blocks: blocks, shares: max(1, min(runtime.GOMAXPROCS(0), blocks, rows*cols/softmaxMinShare)),
 		sums: j.sums}
 	if cap(j.sums) < blocks {
@@ -83,7 +98,7 @@ func SoftmaxNLL(grad, logits *Tensor, targets []int32, scale float32) float64 {
 	for _, v := range j.sums {
 		loss += v
 	}
-	j.grad, j.logits, j.targets = nil, nil, nil
+	j.grad, j.logits, j.bias, j.targets = nil, nil, nil, nil
 	softmaxJobs.Put(j)
 	return loss
 }
@@ -98,6 +113,7 @@ const (
 // softmaxJob is one SoftmaxNLL call, split into shares of whole blocks.
 type softmaxJob struct {
 	grad, logits   []float32
+	bias           []float32 // added to each row of logits first, unless nil
 	targets        []int32
 	scale          float32
 	cols           int
@@ -112,6 +128,9 @@ func (j *softmaxJob) RunShare(w int) {
 		var sum float64
 		for r := r0; r < r1; r++ {
 			o := r * j.cols
+			if j.bias != nil {
+				asm.Add(j.logits[o:o+j.cols], j.logits[o:o+j.cols], j.bias)
+			}
 			sum += float64(asm.SoftmaxNLL(j.grad[o:o+j.cols], j.logits[o:o+j.cols], int(j.targets[r]), j.scale))
 		}
 		j.sums[blk] = sum

@@ -244,6 +244,38 @@ func TestSoftmaxNLLThreads(t *testing.T) {
 	assert.Zero(t, allocs)
 }
 
+// BiasSoftmaxNLL gives the same bits as AddRowVector then SoftmaxNLL, in
+// place or not, at any thread count, and leaves logits with the bias added.
+func TestBiasSoftmaxNLL(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	const rows, cols = 203, 3000
+	logits, bias := randTensor(r, rows, cols), randTensor(r, cols)
+	targets := make([]int32, rows)
+	for i := range targets {
+		targets[i] = int32(r.IntN(cols))
+	}
+	biased := Zeros(rows, cols)
+	AddRowVector(&biased, &logits, &bias)
+	want := Zeros(rows, cols)
+	wantLoss := SoftmaxNLL(&want, &biased, targets, 0.5)
+	for _, procs := range []int{1, 2, 3} {
+		prev := runtime.GOMAXPROCS(procs)
+		x, grad := logits.Clone(), Zeros(rows, cols)
+		loss := BiasSoftmaxNLL(&grad, &x, &bias, targets, 0.5)
+		inPlace := logits.Clone()
+		lossInPlace := BiasSoftmaxNLL(&inPlace, &inPlace, &bias, targets, 0.5)
+		runtime.GOMAXPROCS(prev)
+		require.Equal(t, wantLoss, loss, "GOMAXPROCS %d", procs)
+		require.Equal(t, want.Data, grad.Data, "GOMAXPROCS %d", procs)
+		require.Equal(t, biased.Data, x.Data, "GOMAXPROCS %d: logits + bias", procs)
+		require.Equal(t, wantLoss, lossInPlace, "GOMAXPROCS %d, in place", procs)
+		require.Equal(t, want.Data, inPlace.Data, "GOMAXPROCS %d, in place", procs)
+	}
+	short := Zeros(cols - 1)
+	assert.Panics(t, func() { BiasSoftmaxNLL(&logits, &logits, &short, targets, 0.5) })
+	assert.Panics(t, func() { BiasSoftmaxNLL(&logits, &logits, &bias, targets[1:], 0.5) })
+}
+
 func TestLSTMCellShapes(t *testing.T) {
 	gates, cPrev, c, h := Zeros(2, 12), Zeros(2, 3), Zeros(2, 3), Zeros(2, 3)
 	LSTMCellForward(&gates, &cPrev, &c, &h)
