@@ -104,6 +104,11 @@ type Config struct {
 	// large model) or Scalar (M = m, no fan-out parameters, as in the RL code).
 	FanOut Shape
 	// Eta is the shape of η (Plastic, Retro): PerConnection (default) or Scalar.
+	// Retro uses its η clamped to [0, 1], the range in which the eligibility
+	// trace E ← (1−η)E + η·h⊗g is a moving average; no gradient reaches an η
+	// outside it (as through torch.clamp). Unclamped, SGD at lr 1 drove
+	// per-connection η below 0 within 250 batches of zaremba-small, and E
+	// then grew by |1−η| per step until it overflowed.
 	Eta Shape
 	// Alpha is the shape of α: PerConnection (default) or PerNeuron.
 	Alpha Shape

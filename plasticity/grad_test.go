@@ -169,3 +169,67 @@ func fdSetup(t *testing.T, c Config, steps, batch int) (*setup, refStats) {
 	t.Fatal("no seed gives a setup with saturated entries well away from the clip")
 	return nil, refStats{}
 }
+
+// Retro uses η clamped to [0, 1]: with some η below 0 and some above 1 (well
+// away from the bounds, further than the finite-difference step), the
+// gradients still match the float64 reference, whose η is clamped the same
+// way, and those η outside get exactly no gradient.
+func TestRetroEtaClamped(t *testing.T) {
+	for _, eta := range []Shape{PerConnection, Scalar} {
+		c := Default(Retro, 3, 4)
+		c.Eta = eta
+		t.Run(configName(c), func(t *testing.T) {
+			const steps, batch = 4, 2
+			s, _ := fdSetup(t, c, steps, batch)
+			outside := map[int]bool{}
+			for i := range s.p.Eta {
+				if i%3 != 2 || eta == Scalar {
+					s.p.Eta[i] = []float32{-0.4, 1.6}[i%2]
+					outside[i] = true
+				}
+			}
+			_, _, dx, g := s.analytic(3)
+			for i := range g.Eta {
+				if outside[i] {
+					require.Zero(t, g.Eta[i], "η[%d] = %g", i, s.p.Eta[i])
+				}
+			}
+			m := newModel64(s.p)
+			x64, st64, R := f64(s.xproj), newState64(s.st), f64(s.R)
+			loss := func() float64 { l, _ := m.loss(x64, st64, steps, batch, R); return l }
+			bad, worst := checkGrads(loss, entries(m, x64, g, dx))
+			t.Logf("worst relative error %.2g", worst)
+			assert.Empty(t, bad)
+		})
+	}
+}
+
+// With η ≤ 0 the eligibility trace keeps its value; with η ≥ 1 it is the
+// step's Hebbian product alone: the clamped decay, however far η strays.
+func TestRetroEtaClampOracle(t *testing.T) {
+	c := Default(Retro, 3, 4)
+	for _, tc := range []struct {
+		eta  float32
+		keep bool
+	}{{-0.7, true}, {2.5, false}} {
+		s := newSetup(c, 1, 2, 5)
+		for i := range s.p.Eta {
+			s.p.Eta[i] = tc.eta
+		}
+		st := s.st.Clone()
+		l := NewLayer(s.p)
+		l.Forward(make([]float32, 2*4), s.xproj, st, 1)
+		if tc.keep {
+			require.Equal(t, s.st.E, st.E, "η = %g", tc.eta)
+			continue
+		}
+		for b := range 2 {
+			pre, post := s.st.H[b*4:(b+1)*4], l.posts[b*l.hp:b*l.hp+4]
+			for i := range 4 {
+				for j := range 4 {
+					require.Equal(t, pre[i]*post[j], st.E[b*16+i*4+j], "η = %g, sample %d, E[%d][%d]", tc.eta, b, i, j)
+				}
+			}
+		}
+	}
+}

@@ -68,6 +68,7 @@ type Layer struct {
 	// and g(t) padded ([T, B, hp]).
 	hp                     int
 	alpha, eta, fanW, fanB []float32
+	etaScalar              []float32 // Retro's clamped copy of a scalar η
 	posts                  []float32
 
 	// Backward's per-sample vectors, [B, H]: the gradient of h flowing back
@@ -168,12 +169,25 @@ func (l *Layer) padTo(buf, x []float32, sh Shape) []float32 {
 	return x
 }
 
-// padParams refreshes the padded copies of α, η and the fan-out.
+// padParams refreshes the padded copies of α, η and the fan-out; Retro's
+// η is copied (a scalar one too) clamped to [0, 1] (see Config.Eta).
 func (l *Layer) padParams() {
 	p, c := l.P, l.P.Config
 	l.hp = padWidth(c.Hidden)
 	l.alpha = l.padTo(l.alpha, p.Alpha, c.Alpha)
-	l.eta = l.padTo(l.eta, p.Eta, c.Eta)
+	if c.Variant == Retro {
+		if c.Eta == Scalar {
+			l.etaScalar = append(l.etaScalar[:0], p.Eta...)
+			l.eta = l.etaScalar
+		} else {
+			l.eta = l.padTo(l.eta, p.Eta, c.Eta)
+		}
+		for i, v := range l.eta {
+			l.eta[i] = min(max(v, 0), 1)
+		}
+	} else {
+		l.eta = l.padTo(l.eta, p.Eta, c.Eta)
+	}
 	l.fanW = l.padTo(l.fanW, p.FanWeight, c.FanOut)
 	l.fanB = l.padTo(l.fanB, p.FanBias, c.FanOut)
 }
@@ -197,6 +211,14 @@ func unpadRows(dst, src []float32, rows, h, hp int) {
 // addUnpadded adds x, a padded gradient of shape sh, divided by div into
 // dst.
 func (l *Layer) addUnpadded(dst, x []float32, sh Shape, div float32) {
+	l.addUnpaddedIn(dst, x, sh, div, nil)
+}
+
+// addUnpaddedIn is addUnpadded for the elements whose value of unit, a
+// parameter of dst's shape, is in [0, 1], when unit is not nil: the
+// gradient of a parameter used clamped to [0, 1] (Retro's η), which is zero
+// outside.
+func (l *Layer) addUnpaddedIn(dst, x []float32, sh Shape, div float32, unit []float32) {
 	h, hp := l.P.Config.Hidden, l.hp
 	rows, n := 1, len(dst)
 	if sh == PerConnection && len(dst) == h*h {
@@ -204,6 +226,9 @@ func (l *Layer) addUnpadded(dst, x []float32, sh Shape, div float32) {
 	}
 	for i := range rows {
 		for j, v := range x[i*hp : i*hp+n] {
+			if unit != nil && !(unit[i*n+j] >= 0 && unit[i*n+j] <= 1) {
+				continue
+			}
 			dst[i*n+j] += v / div
 		}
 	}
@@ -640,8 +665,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		asm.Add(l.wg[0].alpha, l.wg[0].alpha, wg.alpha)
 	}
 	l.addUnpadded(g.Alpha, l.wg[0].alpha, c.Alpha, c.AGDiv)
+	var etaUnit []float32
+	if c.Variant == Retro {
+		etaUnit = p.Eta // used clamped to [0, 1]
+	}
 	for _, wg := range l.wg[:nw] {
-		l.addUnpadded(g.Eta, wg.eta, c.Eta, 1)
+		l.addUnpaddedIn(g.Eta, wg.eta, c.Eta, 1, etaUnit)
 		asm.Add(g.ModWeight, g.ModWeight, wg.modW)
 		asm.Add(g.ModBias, g.ModBias, wg.modB)
 		l.addUnpadded(g.FanWeight, wg.fanW, c.FanOut, 1)

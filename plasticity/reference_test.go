@@ -143,6 +143,7 @@ func (m *model64) forward(xproj []float64, st state64, steps, batch int, trace f
 						if c.Eta == PerConnection {
 							et = m.eta[k]
 						}
+						et = min(max(et, 0), 1) // Retro's η is used clamped
 						st.e[b*H*H+k] = (1-et)*e + et*d
 					} else {
 						hebb[k] = clip(hebb[k] + M[k]*d)
