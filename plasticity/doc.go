@@ -15,7 +15,8 @@
 // where M(t) = FanWeight·m + FanBias fans out one tanh modulator neuron
 // m = tanh(ModWeight·x + ModBias), x = h(t−1) (default) or h(t), per
 // connection (default), per post-synaptic neuron or as the scalar m, and
-// clip(·) clamps to [−Clip, Clip].
+// clip(·) clamps to [−Clip, Clip]. Retro's η is used clamped to [0, 1], where
+// E is a moving average (see Config.Eta).
 //
 // The package's core works on raw float32 slices: Layer.Forward runs one
 // BPTT segment of one layer from input projections that already hold
