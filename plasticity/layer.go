@@ -238,7 +238,7 @@ func (l *Layer) addUnpaddedIn(dst, x []float32, sh Shape, div float32, unit []fl
 // G samples reads W_hh (4H² values) once per step instead of G times; with
 // one sample at a time those reads took about a fifth of Backward's time
 // (the zaremba-small plastic model, H = 194). G = 2 halves them for k−1
-// more replay buffers of H² per worker; G = 3 and 4 measured 3–10 % slower
+// more replay buffers of H² per worker; G = 3 and 4 measured 1–10 % slower
 // on two threads for plastic and retro alike (the traces' memory traffic
 // bounds the rest, and more samples in flight stream more of it), and need
 // more memory (or checkpoints). Retro, whose replay buffers are twice the
