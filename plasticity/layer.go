@@ -622,13 +622,14 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 		l.Scratch = new(Scratch)
 	}
 	sc := l.Scratch
-	sc.work = grow(sc.work, l.replayLen(b))
+	replay := l.replayLen(b)
+	sc.work = grow(sc.work, replay)
 	// The trace gradients are cleared per sample by the workers, in
 	// parallel and just before use.
 	inFlight := nw * l.group * h * hp
 	sc.dHebb = grow(sc.dHebb, inFlight)
 	if c.Variant == Retro {
-		sc.workE = grow(sc.workE, l.replayLen(b))
+		sc.workE = grow(sc.workE, replay)
 		sc.dE = grow(sc.dE, inFlight)
 	}
 	l.dh = zeroed(l.dh, bh)
