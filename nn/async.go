@@ -13,7 +13,9 @@ import (
 // dW = dyᵀ·x, the largest GEMM of the step, and each LSTM layer's dW_ih,
 // dW_hh and biases. With more than one thread, the ops hand those to a
 // background goroutine, where they run beside the rest of the backward
-// pass, and the LM waits for them at its end. The results are the same
+// pass. At its end the LM's goroutine runs the queued jobs that have not
+// started, then waits for the rest; the decoder's dW is queued in blocks of
+// rows so that there is something left to share. The results are the same
 // GEMMs on the same operands, so they do not depend on the overlap.
 
 // BackgroundJob is the part of a fused op's backward pass that may run in
@@ -41,9 +43,30 @@ type asyncGroup struct {
 	wg sync.WaitGroup
 }
 
+// shardedJob is a BackgroundJob that also splits into shards, each queued
+// as a job of its own, so that the goroutine waiting at the end of the
+// backward pass can take a share of them (see joinOp). Background must do
+// what all the shards together do, with the same bits.
+type shardedJob interface {
+	BackgroundJob
+	shards() int
+	backgroundShard(i int)
+}
+
+// bgItem is one queued job, or shard ≥ 0 of one.
 type bgItem struct {
-	job BackgroundJob
-	wg  *sync.WaitGroup
+	job   BackgroundJob
+	shard int
+	wg    *sync.WaitGroup
+}
+
+func (it bgItem) do() {
+	if it.shard < 0 {
+		it.job.Background()
+	} else {
+		it.job.(shardedJob).backgroundShard(it.shard)
+	}
+	it.wg.Done()
 }
 
 var (
@@ -60,8 +83,7 @@ func bgWorker() {
 		if !ok {
 			return
 		}
-		it.job.Background()
-		it.wg.Done()
+		it.do()
 	}
 }
 
@@ -75,8 +97,16 @@ func (g *asyncGroup) run(job BackgroundJob) {
 		bgQueue = make(chan bgItem, 64)
 		go bgWorker()
 	})
+	if sj, ok := job.(shardedJob); ok {
+		n := sj.shards()
+		g.wg.Add(n)
+		for i := range n {
+			bgQueue <- bgItem{job, i, &g.wg}
+		}
+		return
+	}
 	g.wg.Add(1)
-	bgQueue <- bgItem{job, &g.wg}
+	bgQueue <- bgItem{job, -1, &g.wg}
 }
 
 // start decides whether the coming backward pass overlaps its jobs: only
@@ -85,7 +115,20 @@ func (g *asyncGroup) start() { g.on = runtime.GOMAXPROCS(0) > 1 }
 
 // joinOp is recorded first, so that its Backward runs last and waits for
 // the background jobs of the pass: after Tape.Backward, every gradient is
-// complete.
+// complete. Rather than sit idle while the background goroutine works
+// through its queue, it runs the queued jobs nobody has started yet (the
+// queue is the process's, so they may be another model's: that job's own
+// wait group still counts it).
 type joinOp struct{ g *asyncGroup }
 
-func (op *joinOp) Backward() { op.g.wg.Wait() }
+func (op *joinOp) Backward() {
+	for {
+		select {
+		case it := <-bgQueue:
+			it.do()
+		default:
+			op.g.wg.Wait()
+			return
+		}
+	}
+}

@@ -177,6 +177,34 @@ func (op *linearLossOp) Background() {
 	linearWeightGrads(op.x, op.w, op.b, &op.dlogits, op.loss.Grad.Data[0])
 }
 
+// decoderShards is how many blocks of rows the background splits the
+// decoder's dW = dyᵀ·x (and db) into: the step's largest GEMM, which
+// otherwise runs on the background goroutine alone after the model's
+// goroutine has finished the rest of the backward pass. Each block packs x
+// anew, so more blocks cost more; 8 leave the two goroutines at most an
+// eighth of the product apart.
+const decoderShards = 8
+
+// minShardRows keeps every block above the GEMM's skinny-path limit of 32
+// rows, so that the blocks give the bits of the whole product.
+const minShardRows = 64
+
+func (op *linearLossOp) shards() int {
+	return max(1, min(decoderShards, op.w.Value.Dim(0)/minShardRows))
+}
+
+func (op *linearLossOp) backgroundShard(i int) {
+	rows, n := op.w.Value.Dim(0), op.shards()
+	r0, r1 := rows*i/n, rows*(i+1)/n
+	alpha := op.loss.Grad.Data[0]
+	if op.w.RequiresGrad() {
+		tensor.MatMulTNRows(&op.w.Grad, &op.dlogits, &op.x.Value, r0, r1, alpha, 1)
+	}
+	if op.b.RequiresGrad() {
+		tensor.SumRowsRange(&op.b.Grad, &op.dlogits, r0, r1, alpha, 1)
+	}
+}
+
 // Dropout zeroes each element of its input with probability P while
 // training and scales the others by 1/(1−P), so that evaluation, where it
 // passes its input through, needs no rescaling.

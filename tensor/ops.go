@@ -51,6 +51,35 @@ func MatMul(dst, a, b *Tensor, transA, transB bool, alpha, beta float32) {
 	gemm.Sgemm(transA, transB, m, n, k, alpha, a.Data, max(ac, 1), b.Data, max(bc, 1), beta, dst.Data, max(n, 1))
 }
 
+// MatMulTNRows sets rows [r0, r1) of dst to those of alpha·aᵀ·b + beta·dst,
+// for a [k, m], b [k, n] and dst [m, n], on the calling goroutine alone.
+// It splits a weight gradient dW = dyᵀ·x into blocks of rows that run as
+// separate jobs: blocks of more than 32 rows give exactly the bits of
+// MatMul(dst, a, b, true, false, alpha, beta), since each element's sum
+// over k is grouped the same way (smaller blocks take the GEMM's skinny
+// path, which groups it differently).
+func MatMulTNRows(dst, a, b *Tensor, r0, r1 int, alpha, beta float32) {
+	k, m := matrixDims("MatMulTNRows", a)
+	kb, n := matrixDims("MatMulTNRows", b)
+	dm, dn := matrixDims("MatMulTNRows", dst)
+	if k != kb || dm != m || dn != n {
+		panic("tensor.MatMulTNRows: shapes " + shapeString(dst.Shape()) + " = " + shapeString(a.Shape()) + "ᵀ · " +
+			shapeString(b.Shape()) + " do not fit")
+	}
+	checkRange("MatMulTNRows", r0, r1, m)
+	if r0 == r1 || n == 0 {
+		return
+	}
+	gemm.SgemmSerial(true, false, r1-r0, n, k, alpha, a.Data[r0:], m, b.Data, max(n, 1), beta, dst.Data[r0*n:r1*n], n)
+}
+
+// checkRange panics unless 0 ≤ lo ≤ hi ≤ n.
+func checkRange(fn string, lo, hi, n int) {
+	if lo < 0 || hi < lo || hi > n {
+		panic("tensor." + fn + ": range [" + strconv.Itoa(lo) + ", " + strconv.Itoa(hi) + ") is not within [0, " + strconv.Itoa(n) + ")")
+	}
+}
+
 func transposeMark(t bool) string {
 	if t {
 		return "ᵀ"
@@ -177,6 +206,28 @@ func SumRows(dst, x *Tensor, alpha, beta float32) {
 	}
 	for r := range rows {
 		asm.Axpy(alpha, x.Data[r*cols:(r+1)*cols], dst.Data)
+	}
+}
+
+// SumRowsRange is SumRows for elements [c0, c1) of dst only, the columns
+// c0…c1−1 of x: it splits a bias gradient into the same blocks as
+// MatMulTNRows splits the weight's, with the same bits as SumRows.
+func SumRowsRange(dst, x *Tensor, c0, c1 int, alpha, beta float32) {
+	rows, cols := x.Matrix()
+	if len(dst.Data) != cols {
+		panic("tensor.SumRowsRange: " + strconv.Itoa(len(dst.Data)) + " elements for rows of " + strconv.Itoa(cols))
+	}
+	checkRange("SumRowsRange", c0, c1, cols)
+	d := dst.Data[c0:c1]
+	switch beta {
+	case 0:
+		clear(d)
+	case 1:
+	default:
+		asm.Scale(beta, d)
+	}
+	for r := range rows {
+		asm.Axpy(alpha, x.Data[r*cols+c0:r*cols+c1], d)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/neuromod-go/neuromod/asm"
+	"github.com/neuromod-go/neuromod/asm/asmtest"
+	"github.com/neuromod-go/neuromod/internal/cpu"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -282,4 +284,39 @@ func TestLSTMCellShapes(t *testing.T) {
 	assert.InDelta(t, 0.5, gates.Data[0], 1e-7, "σ(0) replaces the pre-activation")
 	bad := Zeros(2, 8)
 	assert.Panics(t, func() { LSTMCellForward(&bad, &cPrev, &c, &h) })
+}
+
+// TestMatMulTNRowsBlocks: a weight gradient computed in blocks of rows, and
+// its bias gradient in the same blocks, has exactly the bits of the whole
+// MatMul and SumRows, at every ISA level.
+func TestMatMulTNRowsBlocks(t *testing.T) {
+	asmtest.ForEachLevel(t, func(t *testing.T, _ cpu.Level) {
+		r := rand.New(rand.NewPCG(7, 8))
+		const k, m, n = 70, 300, 40
+		dy, x := randTensor(r, k, m), randTensor(r, k, n)
+		dw0, db0 := randTensor(r, m, n), randTensor(r, m)
+		want, wantB := dw0.Clone(), db0.Clone()
+		MatMul(&want, &dy, &x, true, false, 0.7, 1)
+		SumRows(&wantB, &dy, 0.7, 1)
+		for _, beta := range []float32{1, 0} {
+			if beta == 0 {
+				MatMul(&want, &dy, &x, true, false, 0.7, 0)
+				SumRows(&wantB, &dy, 0.7, 0)
+			}
+			got, gotB := dw0.Clone(), db0.Clone()
+			for _, blk := range [][2]int{{233, 300}, {0, 100}, {100, 233}, {5, 5}} {
+				MatMulTNRows(&got, &dy, &x, blk[0], blk[1], 0.7, beta)
+				SumRowsRange(&gotB, &dy, blk[0], blk[1], 0.7, beta)
+			}
+			require.Equal(t, want.Data, got.Data, "beta %v", beta)
+			require.Equal(t, wantB.Data, gotB.Data, "beta %v", beta)
+		}
+	})
+	a, b, dst := Zeros(4, 6), Zeros(4, 3), Zeros(6, 3)
+	assert.PanicsWithValue(t, "tensor.MatMulTNRows: range [2, 7) is not within [0, 6)", func() { MatMulTNRows(&dst, &a, &b, 2, 7, 1, 0) })
+	assert.PanicsWithValue(t, "tensor.MatMulTNRows: range [3, 2) is not within [0, 6)", func() { MatMulTNRows(&dst, &a, &b, 3, 2, 1, 0) })
+	bad := Zeros(5, 3)
+	assert.PanicsWithValue(t, "tensor.MatMulTNRows: shapes [5 3] = [4 6]ᵀ · [4 3] do not fit", func() { MatMulTNRows(&bad, &a, &b, 0, 1, 1, 0) })
+	bias := Zeros(6)
+	assert.PanicsWithValue(t, "tensor.SumRowsRange: range [-1, 2) is not within [0, 6)", func() { SumRowsRange(&bias, &a, -1, 2, 1, 0) })
 }

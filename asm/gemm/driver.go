@@ -87,13 +87,13 @@ func Threads() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// sgemm multiplies with kernel kn; the arguments have been checked and m, n > 0.
-func sgemm(kn *kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// sgemm multiplies with kernel kn on up to t goroutines; the arguments have
+// been checked and m, n > 0.
+func sgemm(kn *kernel, t int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if k == 0 || alpha == 0 {
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	t := Threads()
 	if 2*m*n*k < minParallelFlops {
 		t = 1
 	}

@@ -381,3 +381,35 @@ func TestSgemmConcurrentCalls(t *testing.T) {
 		p.check(t)
 	}
 }
+
+// TestSgemmSerial: SgemmSerial gives the bits of a parallel Sgemm, and so
+// does a product computed by blocks of more than 32 rows, each its own
+// SgemmSerial call, which is how the LM splits its decoder's weight
+// gradient.
+func TestSgemmSerial(t *testing.T) {
+	defer parallelAlways()()
+	SetThreads(3)
+	asmtest.ForEachLevel(t, func(t *testing.T, l cpu.Level) {
+		r := asmtest.Rand(13)
+		for _, s := range [][3]int{{300, 70, 100}, {130, 100, 70}, {20, 300, 300}} {
+			for tr := 0; tr < 4; tr++ {
+				p := newProblem(r, tr&1 == 1, tr&2 == 2, s[0], s[1], s[2], 0.8, 0.5, 1, 2, 3, 0)
+				p.run()
+				want := append([]float32(nil), p.c.Data...)
+				copy(p.c.Data, p.c0)
+				SgemmSerial(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, p.c.Data, p.ldc)
+				require.Equal(t, want, p.c.Data, "%v", p)
+				if !p.transA || p.m <= 2*smallM {
+					continue
+				}
+				// Aᵀ's rows r0…r1−1 are its columns: start A at column r0.
+				copy(p.c.Data, p.c0)
+				for _, blk := range [][2]int{{0, p.m / 2}, {p.m / 2, p.m}} {
+					r0, r1 := blk[0], blk[1]
+					SgemmSerial(true, p.transB, r1-r0, p.n, p.k, p.alpha, p.a[r0:], p.lda, p.b, p.ldb, p.beta, p.c.Data[r0*p.ldc:], p.ldc)
+				}
+				require.Equal(t, want, p.c.Data, "%v by blocks of rows", p)
+			}
+		}
+	})
+}
