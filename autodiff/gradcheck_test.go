@@ -145,7 +145,7 @@ func TestGradDropout(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	x := param(r, 5, 8)
 	var tape Tape
-	y := tape.Dropout(x, 0.5, rand.New(rand.NewPCG(1, 2)))
+	y := tape.Dropout(x, 0.5, rand.NewPCG(1, 2))
 	zeros := 0
 	for i, v := range y.Value.Data {
 		if v == 0 {
@@ -155,7 +155,7 @@ func TestGradDropout(t *testing.T) {
 		}
 	}
 	assert.InDelta(t, 20, zeros, 10, "about half the elements are dropped")
-	checkGrad(t, func(t *Tape) *Var { return t.Dropout(x, 0.3, rand.New(rand.NewPCG(1, 2))) }, x)
+	checkGrad(t, func(t *Tape) *Var { return t.Dropout(x, 0.3, rand.NewPCG(1, 2)) }, x)
 	assert.Same(t, x, tape.Dropout(x, 0, nil), "p = 0 is the identity")
 }
 
@@ -278,7 +278,7 @@ func TestDropoutMaskMatchesFloat32(t *testing.T) {
 		for i := range x.Value.Data {
 			x.Value.Data[i] = 1
 		}
-		y := tape.Dropout(x, p, rand.New(rand.NewPCG(3, 4)))
+		y := tape.Dropout(x, p, rand.NewPCG(3, 4))
 		ref := rand.New(rand.NewPCG(3, 4))
 		keep := 1 / (1 - p)
 		for i, v := range y.Value.Data {

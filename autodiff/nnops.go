@@ -1,7 +1,6 @@
 package autodiff
 
 import (
-	"math"
 	"math/rand/v2"
 	"strconv"
 
@@ -14,7 +13,7 @@ import (
 // rescaling). rng draws the mask, which is kept for the backward pass. With
 // p = 0 it returns x itself. It applies whether or not the tape records:
 // switching dropout off for evaluation is the layer's decision.
-func (t *Tape) Dropout(x *Var, p float32, rng *rand.Rand) *Var {
+func (t *Tape) Dropout(x *Var, p float32, rng *rand.PCG) *Var {
 	if !(p >= 0 && p < 1) {
 		panic("autodiff.Dropout: p must be in [0, 1)")
 	}
@@ -22,18 +21,7 @@ func (t *Tape) Dropout(x *Var, p float32, rng *rand.Rand) *Var {
 		return x
 	}
 	mask := t.arena.Alloc(x.Value.Shape()...)
-	keep := 1 / (1 - p)
-	// The mask is exactly the one rng.Float32() < p would draw, one draw per
-	// element, without the conversion and division: Float32 is x/2²⁴ for
-	// the 24 bits x of Uint64 above bit 32, and x/2²⁴ < p ⇔ x < ⌈p·2²⁴⌉.
-	thr := uint64(math.Ceil(float64(p) * (1 << 24)))
-	for i := range mask.Data {
-		v := keep
-		if rng.Uint64()>>32&(1<<24-1) < thr {
-			v = 0
-		}
-		mask.Data[i] = v
-	}
+	tensor.DropoutMask(&mask, p, rng)
 	out := t.result(x.Value.Shape(), x)
 	tensor.Mul(&out.Value, &x.Value, &mask)
 	if out.requiresGrad {

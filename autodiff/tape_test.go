@@ -133,7 +133,7 @@ type lmStep struct {
 	h0, c0                       tensor.Tensor
 	ids, targets                 []int32
 	outs                         []*Var
-	rng                          *rand.Rand
+	rng                          *rand.PCG
 }
 
 func newLMStep() *lmStep {
@@ -143,7 +143,7 @@ func newLMStep() *lmStep {
 		emb: param(r, v, e), wih: param(r, e, 4*h), whh: param(r, h, 4*h), bias: param(r, 4*h),
 		dec: param(r, h, v), db: param(r, v),
 		h0: tensor.Zeros(b, h), c0: tensor.Zeros(b, h),
-		rng: rand.New(rand.NewPCG(1, 1)),
+		rng: rand.NewPCG(1, 1),
 	}
 	for range steps * b {
 		s.ids = append(s.ids, int32(r.IntN(v)))

@@ -213,9 +213,10 @@ type Dropout struct {
 	P float32
 	// Training switches dropout on; when false Forward returns its input.
 	Training bool
-	// Rng draws the masks. The model that owns the layer owns the
-	// generator, so that its state can go into a checkpoint.
-	Rng *rand.Rand
+	// Rng draws the masks (see tensor.DropoutMask). The model that owns
+	// the layer owns the generator, so that its state can go into a
+	// checkpoint.
+	Rng *rand.PCG
 }
 
 // Forward applies dropout to x when training and P > 0, and returns x

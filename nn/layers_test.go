@@ -101,7 +101,7 @@ func TestGradDropout(t *testing.T) {
 	x := leaf(r, -1, 1, 5, 4)
 	f := func(t *autodiff.Tape) *autodiff.Var {
 		// The mask must be the same at every evaluation: seed it here.
-		d := Dropout{P: 0.4, Training: true, Rng: rand.New(rand.NewPCG(9, 9))}
+		d := Dropout{P: 0.4, Training: true, Rng: rand.NewPCG(9, 9)}
 		return l.Forward(t, d.Forward(t, x))
 	}
 	checkGrad(t, f, x, l.Weight.Var, l.Bias.Var)
@@ -111,7 +111,7 @@ func TestDropoutTrainEval(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 6))
 	var tape autodiff.Tape
 	x := tape.Const(randTensor(r, 1, 2, 100, 100))
-	d := Dropout{P: 0.3, Rng: rand.New(rand.NewPCG(1, 2))}
+	d := Dropout{P: 0.3, Rng: rand.NewPCG(1, 2)}
 	assert.Same(t, x, d.Forward(&tape, x), "evaluation passes the input through")
 	d.Training = true
 	y := d.Forward(&tape, x)

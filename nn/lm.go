@@ -105,7 +105,7 @@ func NewLMWithRNN(cfg LMConfig, rnn RNN) (*LM, error) {
 		Decoder: NewLinear("decoder", cfg.Hidden, cfg.Vocab),
 		rngSrc:  rand.NewPCG(cfg.Seed, 0xd509),
 	}
-	m.Drop = Dropout{P: cfg.Dropout, Training: true, Rng: rand.New(m.rngSrc)}
+	m.Drop = Dropout{P: cfg.Dropout, Training: true, Rng: m.rngSrc}
 	rnn.SetDropout(&m.Drop)
 	m.join.g = &m.async
 	m.Decoder.async = &m.async

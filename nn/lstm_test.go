@@ -88,7 +88,7 @@ func TestGradLSTMForwardCarriedState(t *testing.T) {
 		if err := f.lstm.SetState(h, c); err != nil {
 			panic(err)
 		}
-		f.lstm.Dropout = &Dropout{P: 0.3, Training: true, Rng: rand.New(rand.NewPCG(3, 3))}
+		f.lstm.Dropout = &Dropout{P: 0.3, Training: true, Rng: rand.NewPCG(3, 3)}
 		return f.lstm.Forward(t, f.x, f.batch)
 	}
 	checkGrad(t, run, f.allParameters[:1+len(f.lstm.Params())]...)
