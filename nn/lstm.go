@@ -217,7 +217,7 @@ func (l *LSTMLayer) Segment(t *autodiff.Tape, x, h0, c0 *autodiff.Var) (out *aut
 	whhOp, transB := whh.Value, true
 	if steps >= transposeSteps {
 		whhOp, transB = a.Alloc(hid, 4*hid), false
-		transpose(whhOp.Data, whh.Value.Data, 4*hid, hid)
+		tensor.Transpose(&whhOp, &whh.Value)
 	}
 	for s := range steps {
 		g := gates.Slice(s*batch, (s+1)*batch)
@@ -318,37 +318,6 @@ func (op *lstmSegmentOp) Background() {
 // for the steps' GEMMs; shorter segments (sampling a token at a time) use
 // it as it is.
 const transposeSteps = 4
-
-// transpose sets dst, [cols, rows], to the transpose of src, [rows, cols],
-// in square tiles so that both sides are read and written a cache line at
-// a time. Four source rows go together, so that each store into dst writes
-// four adjacent floats: this runs about twice as fast as one row at a time.
-func transpose(dst, src []float32, rows, cols int) {
-	const tile = 32
-	for i0 := 0; i0 < rows; i0 += tile {
-		i1 := min(i0+tile, rows)
-		for j0 := 0; j0 < cols; j0 += tile {
-			j1 := min(j0+tile, cols)
-			i := i0
-			for ; i+4 <= i1; i += 4 {
-				r0 := src[i*cols+j0 : i*cols+j1]
-				r1 := src[(i+1)*cols+j0 : (i+1)*cols+j1][:len(r0)]
-				r2 := src[(i+2)*cols+j0 : (i+2)*cols+j1][:len(r0)]
-				r3 := src[(i+3)*cols+j0 : (i+3)*cols+j1][:len(r0)]
-				for j, v := range r0 {
-					d := dst[(j0+j)*rows+i : (j0+j)*rows+i+4]
-					d[0], d[1], d[2], d[3] = v, r1[j], r2[j], r3[j]
-				}
-			}
-			for ; i < i1; i++ {
-				row := src[i*cols+j0 : i*cols+j1]
-				for j, v := range row {
-					dst[(j0+j)*rows+i] = v
-				}
-			}
-		}
-	}
-}
 
 // CarriedState returns the state carried from one segment to the next by
 // name — h_l0, c_l0, h_l1, … ([B, H] each) — for checkpoints. The tensors

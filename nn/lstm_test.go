@@ -237,20 +237,6 @@ func TestLSTMBatchChange(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-func TestTranspose(t *testing.T) {
-	for _, rc := range [][2]int{{1, 1}, {3, 5}, {33, 70}, {64, 32}, {70, 33}, {39, 7}} {
-		rows, cols := rc[0], rc[1]
-		src := randTensor(rand.New(rand.NewPCG(1, 2)), -1, 1, rows, cols)
-		dst := make([]float32, rows*cols)
-		transpose(dst, src.Data, rows, cols)
-		for i := range rows {
-			for j := range cols {
-				require.Equal(t, src.Data[i*cols+j], dst[j*rows+i])
-			}
-		}
-	}
-}
-
 // TestLSTMShortSegments checks that segments too short for the transposed
 // recurrent weights (as in sampling, one step at a time) compute what one
 // long segment computes.

@@ -453,7 +453,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.hs, st.H)
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
-	transpose(l.whhT, p.WeightHH, 4*h, h)
+	gemm.Transpose(l.whhT, p.WeightHH, 4*h, h)
 	// Where the first step finds the traces entering the segment, padded
 	// there by its job: the first checkpoint (the later ones cost no copy:
 	// the update before each writes straight into its buffer, and the next
@@ -616,7 +616,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	// groups read W_hh itself.
 	if l.group == 1 || b%l.group == 1 {
 		l.whhT = grow(l.whhT, 4*h*h)
-		transpose(l.whhT, p.WeightHH, 4*h, h)
+		gemm.Transpose(l.whhT, p.WeightHH, 4*h, h)
 	}
 	if l.Scratch == nil {
 		l.Scratch = new(Scratch)
@@ -918,23 +918,6 @@ func (l *Layer) cellBackward(t, s int, wg *workerGrads, dm float32, cur, dGates 
 	da := dGates[2*h : 3*h]
 	for j, gj := range post {
 		da[j] += dpost[j] * (1 - gj*gj)
-	}
-}
-
-// transpose sets dst, [cols, rows], to the transpose of src, [rows, cols],
-// in square tiles so that both sides move a cache line at a time.
-func transpose(dst, src []float32, rows, cols int) {
-	const tile = 32
-	for i0 := 0; i0 < rows; i0 += tile {
-		i1 := min(i0+tile, rows)
-		for j0 := 0; j0 < cols; j0 += tile {
-			j1 := min(j0+tile, cols)
-			for i := i0; i < i1; i++ {
-				for j, v := range src[i*cols+j0 : i*cols+j1] {
-					dst[(j0+j)*rows+i] = v
-				}
-			}
-		}
 	}
 }
 

@@ -73,6 +73,17 @@ func MatMulTNRows(dst, a, b *Tensor, r0, r1 int, alpha, beta float32) {
 	gemm.SgemmSerial(true, false, r1-r0, n, k, alpha, a.Data[r0:], m, b.Data, max(n, 1), beta, dst.Data[r0*n:r1*n], n)
 }
 
+// Transpose sets dst, [n, m], to the transpose of src, [m, n] (see
+// gemm.Transpose).
+func Transpose(dst, src *Tensor) {
+	m, n := matrixDims("Transpose", src)
+	dr, dc := matrixDims("Transpose", dst)
+	if dr != n || dc != m {
+		panic("tensor.Transpose: shape " + shapeString(dst.Shape()) + " cannot hold the transpose of " + shapeString(src.Shape()))
+	}
+	gemm.Transpose(dst.Data, src.Data, m, n)
+}
+
 // checkRange panics unless 0 ≤ lo ≤ hi ≤ n.
 func checkRange(fn string, lo, hi, n int) {
 	if lo < 0 || hi < lo || hi > n {

@@ -320,3 +320,16 @@ func TestMatMulTNRowsBlocks(t *testing.T) {
 	bias := Zeros(6)
 	assert.PanicsWithValue(t, "tensor.SumRowsRange: range [-1, 2) is not within [0, 6)", func() { SumRowsRange(&bias, &a, -1, 2, 1, 0) })
 }
+
+func TestTranspose(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	src, dst := randTensor(r, 3, 70), Zeros(70, 3)
+	Transpose(&dst, &src)
+	for i := range 3 {
+		for j := range 70 {
+			require.Equal(t, src.Data[i*70+j], dst.Data[j*3+i])
+		}
+	}
+	bad := Zeros(3, 70)
+	assert.PanicsWithValue(t, "tensor.Transpose: shape [3 70] cannot hold the transpose of [3 70]", func() { Transpose(&bad, &src) })
+}
