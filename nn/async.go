@@ -32,6 +32,16 @@ type BackgroundJob interface {
 // the zero Async runs every job at once.
 type Async struct{ g *asyncGroup }
 
+// BusyBackward is implemented by a recurrent stack whose backward pass
+// keeps every thread busy by itself (the plastic stacks' per-sample work,
+// split across workers). Jobs run beside such a pass only take a core from
+// one of its workers while the others wait for it, so when BusyBackward
+// reports true the LM holds the pass's background jobs until its end and
+// runs them there on every thread (see joinOp).
+type BusyBackward interface {
+	BusyBackward() bool
+}
+
 // Run runs job in the background or at once (see Async). The job's
 // gradients are complete when the model's Tape.Backward returns.
 func (a Async) Run(job BackgroundJob) { a.g.run(job) }
@@ -39,8 +49,10 @@ func (a Async) Run(job BackgroundJob) { a.g.run(job) }
 // asyncGroup tracks the background jobs of one model's backward pass. A nil
 // group, or one that is off, runs jobs at once on the caller's goroutine.
 type asyncGroup struct {
-	on bool // decided per forward pass
-	wg sync.WaitGroup
+	on   bool // decided per forward pass
+	hold bool // queue the jobs only at the join (BusyBackward)
+	wg   sync.WaitGroup
+	held []bgItem // the held jobs of the pass, in order
 }
 
 // shardedJob is a BackgroundJob that also splits into shards, each queued
@@ -101,12 +113,21 @@ func (g *asyncGroup) run(job BackgroundJob) {
 		n := sj.shards()
 		g.wg.Add(n)
 		for i := range n {
-			bgQueue <- bgItem{job, i, &g.wg}
+			g.queue(bgItem{job, i, &g.wg})
 		}
 		return
 	}
 	g.wg.Add(1)
-	bgQueue <- bgItem{job, -1, &g.wg}
+	g.queue(bgItem{job, -1, &g.wg})
+}
+
+// queue hands it to the background goroutine, or holds it for the join.
+func (g *asyncGroup) queue(it bgItem) {
+	if g.hold {
+		g.held = append(g.held, it)
+		return
+	}
+	bgQueue <- it
 }
 
 // start decides whether the coming backward pass overlaps its jobs: only
@@ -122,12 +143,18 @@ func (g *asyncGroup) start() { g.on = runtime.GOMAXPROCS(0) > 1 }
 type joinOp struct{ g *asyncGroup }
 
 func (op *joinOp) Backward() {
+	g := op.g
+	for i, it := range g.held {
+		bgQueue <- it
+		g.held[i] = bgItem{}
+	}
+	g.held = g.held[:0]
 	for {
 		select {
 		case it := <-bgQueue:
 			it.do()
 		default:
-			op.g.wg.Wait()
+			g.wg.Wait()
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -612,6 +613,40 @@ func TestPlasticLMTrainStepAllocs(t *testing.T) {
 			eval := func() { m.Evaluate(&tape, in, tg, steps, batch) }
 			eval()
 			assert.Zero(t, testing.AllocsPerRun(10, eval))
+		})
+	}
+}
+
+// TestPlasticLMBackgroundGradients: with two threads the LM runs the
+// weight-gradient jobs of a plastic stack's backward pass beside it, or
+// (Retro, nn.BusyBackward) holds them until its end and runs them there on
+// both; the gradients are those of one thread, bit for bit. The vocabulary splits the
+// decoder's gradient into several jobs; the workers are fixed, since they
+// set the order of the per-sample sums.
+func TestPlasticLMBackgroundGradients(t *testing.T) {
+	for _, v := range []Variant{Plastic, Neuromod, Retro} {
+		t.Run(v.String(), func(t *testing.T) {
+			const vocab, steps, batch = 200, 4, 4
+			r := rand.New(rand.NewPCG(8, 8))
+			in, tg := randIDs(r, steps*batch, vocab), randIDs(r, steps*batch, vocab)
+			grads := func(procs int) [][]float32 {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				m := newPlasticLM(t, nn.LMConfig{Vocab: vocab, Embed: 8, Hidden: 8, Layers: 2, InitScale: 0.3, Dropout: 0.2, Seed: 2}, Default(v, 0, 0))
+				m.RNN.(*LSTM).Workers = 2
+				require.Equal(t, v == Retro, m.RNN.(nn.BusyBackward).BusyBackward())
+				var out [][]float32
+				for range 2 { // the second step reuses the ops, the arena and the held jobs' slice
+					var tape autodiff.Tape
+					tape.Backward(m.Forward(&tape, in, tg, steps, batch))
+					out = out[:0]
+					for _, p := range m.Params() {
+						out = append(out, append([]float32(nil), p.Grad.Data...))
+					}
+					nn.ZeroGrad(m.Params())
+				}
+				return out
+			}
+			assert.Equal(t, grads(1), grads(2))
 		})
 	}
 }
