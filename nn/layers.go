@@ -186,7 +186,8 @@ func (op *linearLossOp) Background() {
 const decoderShards = 8
 
 // minShardRows keeps every block above the GEMM's skinny-path limit of 32
-// rows, so that the blocks give the bits of the whole product.
+// rows, so that the blocks give the bits of the whole product (see
+// tensor.RowBlock).
 const minShardRows = 64
 
 func (op *linearLossOp) shards() int {
@@ -194,8 +195,7 @@ func (op *linearLossOp) shards() int {
 }
 
 func (op *linearLossOp) backgroundShard(i int) {
-	rows, n := op.w.Value.Dim(0), op.shards()
-	r0, r1 := rows*i/n, rows*(i+1)/n
+	r0, r1 := tensor.RowBlock(op.w.Value.Dim(0), op.shards(), i)
 	alpha := op.loss.Grad.Data[0]
 	if op.w.RequiresGrad() {
 		tensor.MatMulTNRows(&op.w.Grad, &op.dlogits, &op.x.Value, r0, r1, alpha, 1)

@@ -54,10 +54,8 @@ func MatMul(dst, a, b *Tensor, transA, transB bool, alpha, beta float32) {
 // MatMulTNRows sets rows [r0, r1) of dst to those of alpha·aᵀ·b + beta·dst,
 // for a [k, m], b [k, n] and dst [m, n], on the calling goroutine alone.
 // It splits a weight gradient dW = dyᵀ·x into blocks of rows that run as
-// separate jobs: blocks of more than 32 rows give exactly the bits of
-// MatMul(dst, a, b, true, false, alpha, beta), since each element's sum
-// over k is grouped the same way (smaller blocks take the GEMM's skinny
-// path, which groups it differently).
+// separate jobs: the blocks RowBlock cuts give exactly the bits of
+// MatMul(dst, a, b, true, false, alpha, beta) (see gemm.RowTile).
 func MatMulTNRows(dst, a, b *Tensor, r0, r1 int, alpha, beta float32) {
 	k, m := matrixDims("MatMulTNRows", a)
 	kb, n := matrixDims("MatMulTNRows", b)
@@ -82,6 +80,22 @@ func Transpose(dst, src *Tensor) {
 		panic("tensor.Transpose: shape " + shapeString(dst.Shape()) + " cannot hold the transpose of " + shapeString(src.Shape()))
 	}
 	gemm.Transpose(dst.Data, src.Data, m, n)
+}
+
+// RowBlock returns the rows [r0, r1) of block i of m rows cut into n
+// nearly equal blocks for MatMulTNRows: every block but the first starts at
+// a multiple of the GEMM's register tile, so that the blocks give the bits
+// of the whole product as long as each has more than 32 rows (m/n ≥ 64
+// rows suffices).
+func RowBlock(m, n, i int) (r0, r1 int) {
+	tile := gemm.RowTile()
+	edge := func(j int) int {
+		if j >= n {
+			return m
+		}
+		return m * j / n / tile * tile
+	}
+	return edge(i), edge(i + 1)
 }
 
 // checkRange panics unless 0 ≤ lo ≤ hi ≤ n.

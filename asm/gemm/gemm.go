@@ -50,11 +50,19 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	sgemm(activeKernel(), Threads(), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// RowTile is the number of rows in the active micro-kernel's register
+// tile. A product computed as blocks of rows, each block its own call, has
+// exactly the bits of one call when every block starts at a multiple of
+// RowTile and has more than 32 rows: the blocks' tiles are then the whole
+// product's (an edge tile may round differently on some kernels), and
+// fewer rows would take the skinny path, which groups each sum differently.
+func RowTile() int { return activeKernel().mr }
+
 // SgemmSerial is Sgemm on the calling goroutine alone, whatever SetThreads
-// says. It is for callers that split a product into blocks of rows and run
-// the blocks as parallel jobs of their own; the result is the one Sgemm
-// gives, bit for bit, since the thread count never changes the order of a
-// sum.
+// says. It is for callers that split a product into blocks of rows (see
+// RowTile) and run the blocks as parallel jobs of their own; the result is
+// the one Sgemm gives, bit for bit, since the thread count never changes
+// the order of a sum.
 func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	if m == 0 || n == 0 {

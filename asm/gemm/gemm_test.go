@@ -383,9 +383,9 @@ func TestSgemmConcurrentCalls(t *testing.T) {
 }
 
 // TestSgemmSerial: SgemmSerial gives the bits of a parallel Sgemm, and so
-// does a product computed by blocks of more than 32 rows, each its own
-// SgemmSerial call, which is how the LM splits its decoder's weight
-// gradient.
+// does a product computed by blocks of more than 32 rows starting at
+// multiples of RowTile, each its own SgemmSerial call, which is how the LM
+// splits its decoder's weight gradient.
 func TestSgemmSerial(t *testing.T) {
 	defer parallelAlways()()
 	SetThreads(3)
@@ -404,7 +404,8 @@ func TestSgemmSerial(t *testing.T) {
 				}
 				// Aᵀ's rows r0…r1−1 are its columns: start A at column r0.
 				copy(p.c.Data, p.c0)
-				for _, blk := range [][2]int{{0, p.m / 2}, {p.m / 2, p.m}} {
+				half := p.m / 2 / RowTile() * RowTile()
+				for _, blk := range [][2]int{{0, half}, {half, p.m}} {
 					r0, r1 := blk[0], blk[1]
 					SgemmSerial(true, p.transB, r1-r0, p.n, p.k, p.alpha, p.a[r0:], p.lda, p.b, p.ldb, p.beta, p.c.Data[r0*p.ldc:], p.ldc)
 				}
