@@ -51,7 +51,9 @@
 // Each layer-segment is one autodiff node: one GEMM for the input
 // projections of its T steps, then Layer.Forward; its backward pass runs
 // Layer.Backward and then the GEMMs for the input's, W_hh's, W_ih's and the
-// biases' gradients (all but the input's on the LM's background goroutine). The carried
+// biases' gradients (all but the input's as the LM's background jobs: beside
+// the rest of the backward pass, or for Retro after it, see
+// LSTM.BusyBackward). The carried
 // state (LSTM.CarriedState) is h_lk, c_lk, hebb_lk and, for Retro, elig_lk.
 //
 // Checkpoint names (Params.Tensors) are PyTorch's weight_ih, weight_hh,
