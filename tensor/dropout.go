@@ -34,7 +34,11 @@ func DropoutMask(mask *Tensor, p float32, rng *rand.PCG) {
 		panic("tensor.DropoutMask: p must be in [0, 1)")
 	}
 	var buf [20]byte
-	enc, _ := rng.AppendBinary(buf[:0]) // "pcg:", then the state, big-endian
+	enc, err := rng.AppendBinary(buf[:0]) // "pcg:", then the state, big-endian
+	if err != nil || len(enc) != 20 || string(enc[:4]) != "pcg:" {
+		// A future encoding: the state cannot be read, so neither jumped.
+		panic("tensor.DropoutMask: unknown math/rand/v2 PCG encoding")
+	}
 	s := pcgState{hi: binary.BigEndian.Uint64(enc[4:]), lo: binary.BigEndian.Uint64(enc[12:])}
 	n := len(mask.Data)
 	j := dropoutJobs.Get()

@@ -18,7 +18,8 @@ import (
 // so that both sides move a cache line at a time, on up to Threads()
 // goroutines for a large matrix, each writing its own rows of dst. An LSTM
 // transposes its recurrent weights once per segment with it, rather than
-// have every step's GEMM pack the transposed operand anew.
+// have every step's GEMM pack the transposed operand anew. dst and src must
+// not overlap.
 func Transpose(dst, src []float32, rows, cols int) {
 	if rows < 0 || cols < 0 || len(src) < rows*cols || len(dst) < rows*cols {
 		panic(fmt.Sprintf("gemm.Transpose: %d×%d with %d source and %d destination elements", rows, cols, len(src), len(dst)))
