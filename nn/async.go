@@ -32,12 +32,12 @@ type BackgroundJob interface {
 // the zero Async runs every job at once.
 type Async struct{ g *asyncGroup }
 
-// BusyBackward is implemented by a recurrent stack whose backward pass
-// keeps every thread busy by itself (the plastic stacks' per-sample work,
-// split across workers). Jobs run beside such a pass only take a core from
-// one of its workers while the others wait for it, so when BusyBackward
-// reports true the LM holds the pass's background jobs until its end and
-// runs them there on every thread (see joinOp).
+// BusyBackward is implemented by a recurrent stack whose backward pass may
+// keep every thread busy by itself (a plastic stack's per-sample work, split
+// across workers). Jobs run beside such a pass only take a core from one of
+// its workers while the others wait for it, so when BusyBackward reports
+// true the LM holds the pass's background jobs until the pass ends, where
+// the model's goroutine and the background one run them together.
 type BusyBackward interface {
 	BusyBackward() bool
 }
