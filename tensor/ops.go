@@ -68,7 +68,8 @@ func MatMulTNRows(dst, a, b *Tensor, r0, r1 int, alpha, beta float32) {
 	if r0 == r1 || n == 0 {
 		return
 	}
-	gemm.SgemmSerial(true, false, r1-r0, n, k, alpha, a.Data[r0:], m, b.Data, max(n, 1), beta, dst.Data[r0*n:r1*n], n)
+	// With k = 0, a holds nothing and the call only scales dst by beta.
+	gemm.SgemmSerial(true, false, r1-r0, n, k, alpha, a.Data[min(r0, len(a.Data)):], m, b.Data, max(n, 1), beta, dst.Data[r0*n:r1*n], n)
 }
 
 // Transpose sets dst, [n, m], to the transpose of src, [m, n] (see

@@ -324,6 +324,11 @@ func TestMatMulTNRowsBlocks(t *testing.T) {
 	assert.PanicsWithValue(t, "tensor.MatMulTNRows: shapes [5 3] = [4 6]ᵀ · [4 3] do not fit", func() { MatMulTNRows(&bad, &a, &b, 0, 1, 1, 0) })
 	bias := Zeros(6)
 	assert.PanicsWithValue(t, "tensor.SumRowsRange: range [-1, 2) is not within [0, 6)", func() { SumRowsRange(&bias, &a, -1, 2, 1, 0) })
+	// k = 0: nothing to sum, the rows in range are only scaled by beta.
+	a0, b0, d0 := Zeros(0, 6), Zeros(0, 3), Zeros(6, 3)
+	Fill(&d0, 2)
+	MatMulTNRows(&d0, &a0, &b0, 2, 5, 1, 0.5)
+	assert.Equal(t, []float32{2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2}, d0.Data)
 }
 
 func TestTranspose(t *testing.T) {
