@@ -219,31 +219,24 @@ func SubRowVector(dst, x, v *Tensor) {
 // dimension of x and dst has that many elements: the gradient of
 // AddRowVector's v. alpha = beta = 1 accumulates the sum.
 func SumRows(dst, x *Tensor, alpha, beta float32) {
-	rows, cols := x.Matrix()
-	if len(dst.Data) != cols {
-		panic("tensor.SumRows: " + strconv.Itoa(len(dst.Data)) + " elements for rows of " + strconv.Itoa(cols))
-	}
-	switch beta {
-	case 0:
-		clear(dst.Data)
-	case 1:
-	default:
-		asm.Scale(beta, dst.Data)
-	}
-	for r := range rows {
-		asm.Axpy(alpha, x.Data[r*cols:(r+1)*cols], dst.Data)
-	}
+	_, cols := x.Matrix()
+	sumRows("SumRows", dst, x, 0, cols, alpha, beta)
 }
 
 // SumRowsRange is SumRows for elements [c0, c1) of dst only, the columns
 // c0…c1−1 of x: it splits a bias gradient into the same blocks as
 // MatMulTNRows splits the weight's, with the same bits as SumRows.
 func SumRowsRange(dst, x *Tensor, c0, c1 int, alpha, beta float32) {
+	sumRows("SumRowsRange", dst, x, c0, c1, alpha, beta)
+}
+
+// sumRows is SumRowsRange, its panics naming fn.
+func sumRows(fn string, dst, x *Tensor, c0, c1 int, alpha, beta float32) {
 	rows, cols := x.Matrix()
 	if len(dst.Data) != cols {
-		panic("tensor.SumRowsRange: " + strconv.Itoa(len(dst.Data)) + " elements for rows of " + strconv.Itoa(cols))
+		panic("tensor." + fn + ": " + strconv.Itoa(len(dst.Data)) + " elements for rows of " + strconv.Itoa(cols))
 	}
-	checkRange("SumRowsRange", c0, c1, cols)
+	checkRange(fn, c0, c1, cols)
 	d := dst.Data[c0:c1]
 	switch beta {
 	case 0:
