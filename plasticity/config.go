@@ -90,8 +90,8 @@ func (s Shape) size(h int) int {
 }
 
 // Config describes one plastic LSTM layer. The zero values of the option
-// fields are this project's defaults (issue 5 item 2); Clip and AGDiv
-// default to 1 through Default.
+// fields are this project's defaults (issue 5 item 2); Clip, AGDiv and
+// FanInit default to 1 through Default.
 type Config struct {
 	Variant Variant
 	Input   int // input size In
@@ -118,12 +118,17 @@ type Config struct {
 	// any clipping the caller does; 1 is off. It applies whatever α's shape
 	// (the released code applies it to per-neuron and scalar α only).
 	AGDiv float32
+	// FanInit bounds the fan-out's initial weights and biases, drawn from
+	// U(−FanInit, FanInit); 0 means 1, PyTorch's default for a Linear(1, ·)
+	// and this project's. (A research option: the paper's small model does
+	// not say how its fan-out started.)
+	FanInit float32
 }
 
 // Default returns the default configuration of a variant with the given
 // input and hidden sizes.
 func Default(v Variant, input, hidden int) Config {
-	return Config{Variant: v, Input: input, Hidden: hidden, Clip: 1, AGDiv: 1}
+	return Config{Variant: v, Input: input, Hidden: hidden, Clip: 1, AGDiv: 1, FanInit: 1}
 }
 
 // Validate returns an error that says what to change if the configuration
@@ -146,6 +151,8 @@ func (c Config) Validate() error {
 		return errors.New("plasticity: the trace clip must be positive (1 in the paper, 2 in the released code)")
 	case !(c.AGDiv > 0):
 		return errors.New("plasticity: agdiv must be positive (1 turns it off)")
+	case !(c.FanInit >= 0):
+		return errors.New("plasticity: the fan-out's initial bound must be positive (0 means 1, the default)")
 	}
 	return nil
 }

@@ -555,14 +555,15 @@ func TestOptions(t *testing.T) {
 	c, err := Options{Model: "neuromod"}.Config()
 	require.NoError(t, err)
 	assert.Equal(t, Default(Neuromod, 0, 0), c)
-	c, err = Options{Model: "retro", FanOut: "neuron", Eta: "scalar", Alpha: "neuron", ModInput: "h", Clip: 2, AGDiv: 200}.Config()
+	c, err = Options{Model: "retro", FanOut: "neuron", Eta: "scalar", Alpha: "neuron", ModInput: "h", Clip: 2, AGDiv: 200, FanInit: 0.1}.Config()
 	require.NoError(t, err)
-	assert.Equal(t, Config{Variant: Retro, FanOut: PerNeuron, Eta: Scalar, Alpha: PerNeuron, ModInput: ModNewH, Clip: 2, AGDiv: 200}, c)
+	assert.Equal(t, Config{Variant: Retro, FanOut: PerNeuron, Eta: Scalar, Alpha: PerNeuron, ModInput: ModNewH, Clip: 2, AGDiv: 200, FanInit: 0.1}, c)
 	back, err := OptionsOf(c).Config()
 	require.NoError(t, err)
 	assert.Equal(t, c, back)
 	assert.Equal(t, "h", OptionsOf(c).Map()["mod-input"])
 	assert.Equal(t, "200", OptionsOf(c).Map()["agdiv"])
+	assert.Equal(t, "0.1", OptionsOf(c).Map()["fan-init"])
 	for _, bad := range []struct {
 		o   Options
 		msg string
@@ -574,6 +575,7 @@ func TestOptions(t *testing.T) {
 		{Options{Model: "plastic", ModInput: "c"}, "modulator input \"c\""},
 		{Options{Model: "plastic", Clip: -1}, "trace clip -1"},
 		{Options{Model: "plastic", AGDiv: math.NaN()}, "agdiv NaN"},
+		{Options{Model: "neuromod", FanInit: -0.5}, "fan-init -0.5"},
 	} {
 		_, err := bad.o.Config()
 		assert.ErrorContains(t, err, bad.msg)

@@ -16,6 +16,7 @@ type Options struct {
 	ModInput string  // "h-prev" (default) or "h"
 	Clip     float64 // trace bound; 0 means 1
 	AGDiv    float64 // α-gradient divisor; 0 means 1 (off)
+	FanInit  float64 // bound of the fan-out's initial U(±FanInit); 0 means 1
 }
 
 // Config turns the options into a layer configuration (Input and Hidden
@@ -56,6 +57,12 @@ func (o Options) Config() (Config, error) {
 		}
 		c.AGDiv = float32(o.AGDiv)
 	}
+	if o.FanInit != 0 {
+		if !(o.FanInit > 0) {
+			return Config{}, fmt.Errorf("plasticity: fan-init %g, want > 0 (1 is PyTorch's default for a Linear(1, ·))", o.FanInit)
+		}
+		c.FanInit = float32(o.FanInit)
+	}
 	return c, nil
 }
 
@@ -75,11 +82,12 @@ func OptionsOf(c Config) Options {
 		ModInput: mod,
 		Clip:     float64(c.Clip),
 		AGDiv:    float64(c.AGDiv),
+		FanInit:  float64(c.FanInit),
 	}
 }
 
 // Map returns the options as strings by flag name (model, fanout, eta,
-// alpha, mod-input, clip, agdiv), for checkpoint metadata.
+// alpha, mod-input, clip, agdiv, fan-init), for checkpoint metadata.
 func (o Options) Map() map[string]string {
 	return map[string]string{
 		"model":     o.Model,
@@ -89,6 +97,7 @@ func (o Options) Map() map[string]string {
 		"mod-input": o.ModInput,
 		"clip":      strconv.FormatFloat(o.Clip, 'g', -1, 64),
 		"agdiv":     strconv.FormatFloat(o.AGDiv, 'g', -1, 64),
+		"fan-init":  strconv.FormatFloat(o.FanInit, 'g', -1, 32), // a float32 option
 	}
 }
 

@@ -558,6 +558,19 @@ func TestInit(t *testing.T) {
 	require.LessOrEqual(t, maxAbs(p.Alpha), float32(1e-4))
 	require.LessOrEqual(t, maxAbs(p.FanWeight), float32(1))
 	require.Greater(t, maxAbs(p.FanWeight), float32(0.9))
+	require.Greater(t, maxAbs(p.FanBias), float32(0.9))
+	// FanInit narrows the fan-out's range; 0 (a Config literal) means 1.
+	c := Default(Neuromod, 3, 50)
+	c.FanInit = 0.1
+	p = nil2(c)
+	p.Init(rand.New(rand.NewPCG(1, 2)), 0.1)
+	require.LessOrEqual(t, maxAbs(p.FanWeight), float32(0.1))
+	require.LessOrEqual(t, maxAbs(p.FanBias), float32(0.1))
+	require.Greater(t, maxAbs(p.FanBias), float32(0.09))
+	c.FanInit = 0
+	p = nil2(c)
+	p.Init(rand.New(rand.NewPCG(1, 2)), 0.1)
+	require.Greater(t, maxAbs(p.FanWeight), float32(0.9))
 	q := nil2(Default(Plastic, 3, 5))
 	q.Init(rand.New(rand.NewPCG(1, 2)), 0.1)
 	for _, v := range q.Eta {

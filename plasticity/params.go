@@ -160,7 +160,8 @@ func (p *Params) Zero() {
 // biases (w included) U(−scale, scale) like the baseline's (PyTorch uses
 // scale = 1/√H; Zaremba's small model 0.1), α U(0, 1e-4), η 0.01, the
 // modulator as PyTorch's Linear(H, 1) (U(±1/√H)), and the fan-out weights and
-// biases U(−1, 1) (PyTorch's default for a Linear(1, ·)).
+// biases U(−1, 1) (PyTorch's default for a Linear(1, ·); U(±FanInit) when
+// the configuration sets FanInit).
 func (p *Params) Init(r *rand.Rand, scale float32) {
 	uniform := func(x []float32, lo, hi float32) {
 		for i := range x {
@@ -177,8 +178,12 @@ func (p *Params) Init(r *rand.Rand, scale float32) {
 	k := float32(1 / math.Sqrt(float64(p.Config.Hidden)))
 	uniform(p.ModWeight, -k, k)
 	uniform(p.ModBias, -k, k)
-	uniform(p.FanWeight, -1, 1)
-	uniform(p.FanBias, -1, 1)
+	fan := p.Config.FanInit
+	if fan == 0 {
+		fan = 1
+	}
+	uniform(p.FanWeight, -fan, fan)
+	uniform(p.FanBias, -fan, fan)
 }
 
 // check panics unless the slices have the lengths the configuration needs:

@@ -65,7 +65,7 @@ func plasticOptions(cfg config.Config) plasticity.Options {
 	p := cfg.Plasticity
 	return plasticity.Options{
 		Model: cfg.Model, FanOut: p.Fanout, Eta: p.Eta, Alpha: p.Alpha,
-		ModInput: p.ModInput, Clip: p.HebbClip, AGDiv: p.AGDiv,
+		ModInput: p.ModInput, Clip: p.HebbClip, AGDiv: p.AGDiv, FanInit: p.FanInit,
 	}
 }
 

@@ -113,8 +113,12 @@ func banner(command, isa string, procs int, info RunInfo) string {
 		c.Optimizer, c.LR, c.Decay, c.DecayStart, c.Epochs, c.Clip, c.L2, c.Init, c.Dropout, c.Seed)
 	if c.Model != config.ModelLSTM {
 		p := c.Plasticity
-		fmt.Fprintf(&b, "        mod-input %s · fanout %s · eta %s · alpha %s · hebb-clip %g · agdiv %g\n",
+		fmt.Fprintf(&b, "        mod-input %s · fanout %s · eta %s · alpha %s · hebb-clip %g · agdiv %g",
 			p.ModInput, p.Fanout, p.Eta, p.Alpha, p.HebbClip, p.AGDiv)
+		if p.FanInit != 0 && p.FanInit != 1 {
+			fmt.Fprintf(&b, " · fan-init %g", p.FanInit)
+		}
+		b.WriteString("\n")
 	}
 	data := c.Data
 	if data == "" {

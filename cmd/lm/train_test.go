@@ -13,7 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/neuromod-go/neuromod/internal/config"
 	"github.com/neuromod-go/neuromod/internal/runlog"
+	"github.com/neuromod-go/neuromod/nn"
 )
 
 // tinyCorpus writes a small corpus in PTB's format: sentences drawn from a
@@ -269,4 +271,29 @@ func TestDamagedCheckpointsAreRefused(t *testing.T) {
 	code, _, stderr = lm(t, context.Background(), "train", "-data", t.TempDir())
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, stderr, "ptb.train.txt")
+}
+
+// -fan-init reaches the plastic layers' initialisation; a checkpoint from
+// before the option (FanInit 0) gets the default U(−1, 1).
+func TestFanInit(t *testing.T) {
+	maxFan := func(fanInit float64) float32 {
+		cfg := config.Default()
+		cfg.Model, cfg.Hidden, cfg.Emb = config.ModelNeuromod, 16, 8
+		cfg.Plasticity.FanInit = fanInit
+		m, _, _, err := buildModel(cfg, 50)
+		require.NoError(t, err)
+		var most float32
+		for name, v := range nn.StateDict(m) {
+			if strings.HasPrefix(name, "rnn.fan_") {
+				for _, x := range v.Data {
+					most = max(most, x, -x)
+				}
+			}
+		}
+		return most
+	}
+	assert.LessOrEqual(t, maxFan(0.05), float32(0.05))
+	assert.Greater(t, maxFan(0.05), float32(0.04))
+	assert.Greater(t, maxFan(0), float32(0.9))
+	assert.Greater(t, maxFan(1), float32(0.9))
 }

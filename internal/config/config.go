@@ -67,6 +67,10 @@ type Plasticity struct {
 	HebbClip float64 `json:"hebb_clip"`
 	// AGDiv divides α's gradient, as the released code does; 1 is off.
 	AGDiv float64 `json:"agdiv"`
+	// FanInit bounds the fan-out's initial weights and biases,
+	// U(−FanInit, FanInit); 1 is PyTorch's default for a Linear(1, ·).
+	// Checkpoints from before it existed leave it 0, which means 1.
+	FanInit float64 `json:"fan_init,omitempty"`
 }
 
 // Config is the configuration of lm train. Lengths are counts (layers,
@@ -156,7 +160,7 @@ var ArchitectureFlags = []string{
 }
 
 // PlasticityFlags are the flags that only the plastic variants read.
-var PlasticityFlags = []string{"mod-input", "fanout", "eta", "alpha", "hebb-clip", "agdiv"}
+var PlasticityFlags = []string{"mod-input", "fanout", "eta", "alpha", "hebb-clip", "agdiv", "fan-init"}
 
 // Presets are the named starting points of lm train -preset.
 var Presets = map[string]Config{
@@ -193,7 +197,7 @@ func PresetNames() []string {
 // DefaultPlasticity holds the defaults of issue 5, item 2.
 var DefaultPlasticity = Plasticity{
 	ModInput: "h-prev", Fanout: "connection", Eta: "connection", Alpha: "connection",
-	HebbClip: 1, AGDiv: 1,
+	HebbClip: 1, AGDiv: 1, FanInit: 1,
 }
 
 // Default returns the configuration lm train uses without flags: the
@@ -299,6 +303,9 @@ func (c *Config) Validate() error {
 	oneOf("alpha", p.Alpha, Alphas)
 	positive("hebb-clip", p.HebbClip)
 	positive("agdiv", p.AGDiv)
+	if p.FanInit != 0 { // 0: a checkpoint from before the option, meaning 1
+		positive("fan-init", p.FanInit)
+	}
 	return errors.Join(errs...)
 }
 

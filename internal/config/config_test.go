@@ -56,7 +56,7 @@ func TestPresetsMatchTheIssue(t *testing.T) {
 
 func TestDefaultPlasticityIsIssue5(t *testing.T) {
 	assert.Equal(t, Plasticity{ModInput: "h-prev", Fanout: "connection", Eta: "connection",
-		Alpha: "connection", HebbClip: 1, AGDiv: 1}, DefaultPlasticity)
+		Alpha: "connection", HebbClip: 1, AGDiv: 1, FanInit: 1}, DefaultPlasticity)
 	assert.Equal(t, "h-prev", ModInputs[0])
 	assert.Equal(t, "connection", Fanouts[0])
 }
@@ -141,6 +141,7 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.Plasticity.Alpha = "scalar" }, "-alpha must be one of connection, neuron"},
 		{func(c *Config) { c.Plasticity.HebbClip = 0 }, "-hebb-clip must be a positive number (got 0)"},
 		{func(c *Config) { c.Plasticity.AGDiv = -1 }, "-agdiv must be a positive number (got -1)"},
+		{func(c *Config) { c.Plasticity.FanInit = -0.1 }, "-fan-init must be a positive number (got -0.1)"},
 		{func(c *Config) { c.Preset = "huge" }, `unknown preset "huge"`},
 	}
 	for _, tc := range cases {

@@ -64,6 +64,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	enum(&p.Alpha, "alpha", Alphas, "shape of alpha")
 	fs.Float64Var(&p.HebbClip, "hebb-clip", p.HebbClip, "Hebbian trace clip bound")
 	fs.Float64Var(&p.AGDiv, "agdiv", p.AGDiv, "divisor of alpha's gradient (1: off)")
+	fs.Float64Var(&p.FanInit, "fan-init", p.FanInit, "the modulator fan-out's weights and biases start in U(-fan-init, fan-init)")
 
 	fs.StringVar(&c.Data, "data", c.Data,
 		"directory with ptb.{train,valid,test}.txt (default: download PTB into the user cache)")
