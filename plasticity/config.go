@@ -152,7 +152,7 @@ func (c Config) Validate() error {
 	case !(c.AGDiv > 0):
 		return errors.New("plasticity: agdiv must be positive (1 turns it off)")
 	case !(c.FanInit >= 0):
-		return errors.New("plasticity: the fan-out's initial bound must be positive (0 means 1, the default)")
+		return errors.New("plasticity: the fan-out's initial bound must be positive, or 0 for the default 1")
 	}
 	return nil
 }
