@@ -150,14 +150,14 @@ func padWidth(h int) int { return (h + 15) &^ 15 }
 // padTo copies x, a parameter (or gradient) of shape sh, into buf in the
 // layer's padded layout and returns the slice to use: H×H in H rows of hp,
 // H in hp, and a scalar (or an absent parameter) as it is.
-func (l *Layer) padTo(buf, x []float32, sh Shape) []float32 {
+func (l *Layer) padTo(buf, x []float32, sh Shape, slot int) []float32 {
 	h, hp := l.P.Config.Hidden, l.hp
 	if len(x) == 0 {
 		return x
 	}
 	switch sh {
 	case PerConnection:
-		buf = grow(buf, h*hp)
+		buf = growAt(buf, h*hp, slot)
 		padRows(buf, x, h, h, hp)
 		return buf
 	case PerNeuron:
@@ -174,22 +174,22 @@ func (l *Layer) padTo(buf, x []float32, sh Shape) []float32 {
 func (l *Layer) padParams() {
 	p, c := l.P, l.P.Config
 	l.hp = padWidth(c.Hidden)
-	l.alpha = l.padTo(l.alpha, p.Alpha, c.Alpha)
+	l.alpha = l.padTo(l.alpha, p.Alpha, c.Alpha, slotAlpha)
 	if c.Variant == Retro {
 		if c.Eta == Scalar {
 			l.etaScalar = append(l.etaScalar[:0], p.Eta...)
 			l.eta = l.etaScalar
 		} else {
-			l.eta = l.padTo(l.eta, p.Eta, c.Eta)
+			l.eta = l.padTo(l.eta, p.Eta, c.Eta, slotEta)
 		}
 		for i, v := range l.eta {
 			l.eta[i] = min(max(v, 0), 1)
 		}
 	} else {
-		l.eta = l.padTo(l.eta, p.Eta, c.Eta)
+		l.eta = l.padTo(l.eta, p.Eta, c.Eta, slotEta)
 	}
-	l.fanW = l.padTo(l.fanW, p.FanWeight, c.FanOut)
-	l.fanB = l.padTo(l.fanB, p.FanBias, c.FanOut)
+	l.fanW = l.padTo(l.fanW, p.FanWeight, c.FanOut, slotFanW)
+	l.fanB = l.padTo(l.fanB, p.FanBias, c.FanOut, slotFanB)
 }
 
 // padRows copies rows rows of h values from src into rows of hp in dst,
@@ -436,17 +436,17 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	if !l.Inference {
 		size = max(size, l.replayLen(b))
 	}
-	sc.work = grow(sc.work, size)
+	sc.work = growAt(sc.work, size, slotWork)
 	tr, trE := sc.work[:bhh], []float32(nil)
 	if c.Variant == Retro {
-		sc.workE = grow(sc.workE, size)
+		sc.workE = growAt(sc.workE, size, slotWorkE)
 		trE = sc.workE[:bhh]
 	}
 	l.recorded = !l.Inference
 	if l.recorded {
-		l.ckHebb = grow(l.ckHebb, nck*bhh)
+		l.ckHebb = growAt(l.ckHebb, nck*bhh, slotCkHebb)
 		if c.Variant == Retro {
-			l.ckE = grow(l.ckE, nck*bhh)
+			l.ckE = growAt(l.ckE, nck*bhh, slotCkE)
 		}
 	}
 
@@ -623,14 +623,14 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	}
 	sc := l.Scratch
 	replay := l.replayLen(b)
-	sc.work = grow(sc.work, replay)
+	sc.work = growAt(sc.work, replay, slotWork)
 	// The trace gradients are cleared per sample by the workers, in
 	// parallel and just before use.
 	inFlight := nw * l.group * h * hp
-	sc.dHebb = grow(sc.dHebb, inFlight)
+	sc.dHebb = growAt(sc.dHebb, inFlight, slotDHebb)
 	if c.Variant == Retro {
-		sc.workE = grow(sc.workE, replay)
-		sc.dE = grow(sc.dE, inFlight)
+		sc.workE = growAt(sc.workE, replay, slotWorkE)
+		sc.dE = growAt(sc.dE, inFlight, slotDE)
 	}
 	l.dh = zeroed(l.dh, bh)
 	l.dc = zeroed(l.dc, bh)
@@ -645,12 +645,12 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	}
 	for w := range l.wg[:nw] {
 		wg := &l.wg[w]
-		wg.alpha = zeroed(wg.alpha, len(l.alpha))
-		wg.eta = zeroed(wg.eta, len(l.eta))
+		wg.alpha = zeroedAt(wg.alpha, len(l.alpha), slotGradAlpha)
+		wg.eta = zeroedAt(wg.eta, len(l.eta), slotGradEta)
 		wg.modW = zeroed(wg.modW, len(p.ModWeight))
 		wg.modB = zeroed(wg.modB, len(p.ModBias))
-		wg.fanW = zeroed(wg.fanW, len(l.fanW))
-		wg.fanB = zeroed(wg.fanB, len(l.fanB))
+		wg.fanW = zeroedAt(wg.fanW, len(l.fanW), slotGradFanW)
+		wg.fanB = zeroedAt(wg.fanB, len(l.fanB), slotGradFanB)
 		wg.dummy = zeroed(wg.dummy, 1)
 	}
 
