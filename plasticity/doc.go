@@ -75,7 +75,11 @@
 // connection, Forward does the read of step t+1 in the pass that updates
 // the trace at step t (asm.HebbUpdateRead, asm.RetroUpdateRead), so the
 // trace is streamed from memory once per step, not twice. The per-sample
-// work is shared by Layer.Workers goroutines. At AVX-512 the default shapes
+// work is shared by Layer.Workers goroutines, and each pass over the traces
+// takes a block of 32 rows through all of a worker's samples (or a
+// Backward group's) before the next, so the shared matrices (α, η, the
+// fan-out and their gradients) are read from memory once per block, not
+// once per sample. At AVX-512 the default shapes
 // (one value per connection) have whole-matrix kernels that run the row
 // loop in assembly as well.
 //

@@ -75,13 +75,16 @@ func assertClose(t *testing.T, what string, want []float64, got []float32, tol f
 // differences of the float64 reference (step and tolerance at checkGrads),
 // over T = 4 steps with Hebb (and E) carried in from a previous segment and
 // entries saturated at the clip bound, with checkpoints every 3 steps so the
-// recompute path is exercised as well.
+// recompute path is exercised as well, and the trace passes in blocks of
+// rows (TestRowBlocks).
 func TestGradients(t *testing.T) {
 	for _, c := range gradConfigs() {
 		t.Run(configName(c), func(t *testing.T) {
 			const steps, batch = 4, 2
 			s, stats := fdSetup(t, c, steps, batch)
-			_, _, dx, g := s.analytic(3)
+			// Trace passes in blocks of 2 rows (the last of 1 when H is
+			// odd), as they go at the paper's sizes in blocks of 32.
+			_, _, dx, g := s.run(func(l *Layer) { l.CheckpointEvery, l.rowBlock = 3, 2 })
 			m := newModel64(s.p)
 			x64 := f64(s.xproj)
 			st64 := newState64(s.st)

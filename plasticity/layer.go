@@ -52,6 +52,10 @@ type Layer struct {
 	// nil gives the layer its own.
 	Scratch *Scratch
 
+	// rowBlock, when positive, replaces traceBlock (for tests, which take
+	// the trace passes through several blocks at small sizes).
+	rowBlock int
+
 	// The record of the last Forward.
 	steps, batch, k int
 	group           int       // Backward's group size (Group or its default)
@@ -338,16 +342,29 @@ func (j *forwardJob) run(_, s0, s1 int) {
 		}
 	}
 	for s := s0; s < s1; s++ {
-		hebb, elig := j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh)
-		l.cellStep(j.t, s, hebb)
-		// Unless this is the segment's last step, the update also does the
-		// next step's plastic read, h(t)·(α ⊙ Hebb(t+1)), as it writes
-		// Hebb(t+1) (per-connection α; see cellStep).
-		var pnext []float32
-		if l.fusedRead() && j.t+1 < l.steps {
-			pnext = l.pnext[s*hp : (s+1)*hp]
+		l.cellStep(j.t, s, j.srcHebb[s*hh:(s+1)*hh])
+	}
+	// Unless this is the segment's last step, the update also does the next
+	// step's plastic read, h(t)·(α ⊙ Hebb(t+1)), as it writes Hebb(t+1)
+	// (per-connection α; see cellStep).
+	fused := l.fusedRead() && j.t+1 < l.steps
+	if fused {
+		clear(l.pnext[s0*hp : s1*hp])
+	}
+	// The updates go a block of rows at a time through all the worker's
+	// samples, so that the block's rows of the shared matrices (α, η, the
+	// fan-out) are read from memory once for all of them (see traceBlock).
+	rb := l.traceRows()
+	for i0 := 0; i0 < h; i0 += rb {
+		i1 := min(i0+rb, h)
+		for s := s0; s < s1; s++ {
+			var pnext []float32
+			if fused {
+				pnext = l.pnext[s*hp : (s+1)*hp]
+			}
+			l.traceStep(j.t, s, i0, i1, j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh),
+				j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
 		}
-		l.traceStep(j.t, s, hebb, elig, j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
 	}
 	if st := j.unpadTo; st != nil {
 		unpadRows(st.Hebb[s0*h*h:s1*h*h], j.dstHebb[s0*hh:s1*hh], (s1-s0)*h, h, hp)
@@ -549,32 +566,69 @@ func (l *Layer) cellStep(t, s int, hebb []float32) {
 // connection, which the fused kernels support.
 func (l *Layer) fusedRead() bool { return l.P.Config.Alpha != PerNeuron }
 
-// traceStep updates sample s's traces (Hebb, and E for Retro; H×Hp each)
-// with step t's Hebbian product h(t−1) ⊗ g(t) and modulation, from the
-// record alone — so Backward can replay it bit for bit from a checkpoint. It
-// reads hebb and elig and writes dstHebb and dstElig, which may be the same.
-// Unless pnext is nil it also sets pnext (H) to the next step's plastic
-// read, h(t)·(α ⊙ Hebb(t+1)), in the same pass over the trace.
-func (l *Layer) traceStep(t, s int, hebb, elig, dstHebb, dstElig, pnext []float32) {
+// traceBlock is the number of rows of the plastic matrices that the trace
+// passes (Forward's updates, Backward's replays and its fused trace
+// backward) take through all their samples before the next rows. The
+// traces are per sample, but α, η and the fan-out (and in Backward their
+// gradients) are shared: a block's rows of those, 32·Hp values each (24 KiB
+// at Hp = 192), stay in the core's cache from one sample to the next
+// instead of being streamed from memory once per sample, as whole-matrix
+// passes sample after sample would. The passes are bound by memory
+// traffic, of which the shared matrices were about half.
+const traceBlock = 32
+
+// traceRows is the layer's block of rows for the trace passes.
+func (l *Layer) traceRows() int {
+	if l.rowBlock > 0 {
+		return l.rowBlock
+	}
+	return traceBlock
+}
+
+// rowsOf is rows i0…i1−1 of x when x is one of the layer's padded H×Hp
+// matrices (a per-connection parameter, its gradient, or a trace), and x
+// itself otherwise (a per-neuron vector or a scalar, the same for every
+// row).
+func (l *Layer) rowsOf(x []float32, i0, i1 int) []float32 {
+	if hp := l.hp; len(x) == l.P.Config.Hidden*hp {
+		return x[i0*hp : i1*hp]
+	}
+	return x
+}
+
+// traceStep updates rows i0…i1−1 of sample s's traces (Hebb, and E for
+// Retro; H×Hp each) with step t's Hebbian product h(t−1) ⊗ g(t) and
+// modulation, from the record alone — so Backward can replay it bit for bit
+// from a checkpoint. It reads hebb and elig and writes dstHebb and dstElig,
+// which may be the same. Unless pnext is nil it also adds those rows' share
+// of the next step's plastic read, h(t)·(α ⊙ Hebb(t+1)), into pnext (Hp),
+// in the same pass over the trace; the shares of all rows, added in row
+// order, are the whole read.
+func (l *Layer) traceStep(t, s, i0, i1 int, hebb, elig, dstHebb, dstElig, pnext []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
 	bh := b * h
-	pre := l.hs[t*bh+s*h : t*bh+(s+1)*h]
+	pre := l.hs[t*bh+s*h+i0 : t*bh+s*h+i1]
 	post := l.posts[(t*b+s)*l.hp : (t*b+s+1)*l.hp]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
+	scale, bias, eta := l.rowsOf(scale, i0, i1), l.rowsOf(bias, i0, i1), l.rowsOf(l.eta, i0, i1)
+	hebb, dstHebb = l.rowsOf(hebb, i0, i1), l.rowsOf(dstHebb, i0, i1)
+	if c.Variant == Retro {
+		elig, dstElig = l.rowsOf(elig, i0, i1), l.rowsOf(dstElig, i0, i1)
+	}
 	switch {
 	case pnext != nil:
-		clear(pnext)
-		hNew := l.hs[(t+1)*bh+s*h : (t+1)*bh+(s+1)*h]
+		hNew := l.hs[(t+1)*bh+s*h+i0 : (t+1)*bh+s*h+i1]
+		alpha := l.rowsOf(l.alpha, i0, i1)
 		if c.Variant == Retro {
-			asm.RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip, pnext, hNew, l.alpha)
+			asm.RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, c.Clip, pnext, hNew, alpha)
 		} else {
-			asm.HebbUpdateRead(dstHebb, hebb, pre, post, scale, bias, m, c.Clip, pnext, hNew, l.alpha)
+			asm.HebbUpdateRead(dstHebb, hebb, pre, post, scale, bias, m, c.Clip, pnext, hNew, alpha)
 		}
 	case c.Variant == Retro:
-		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
+		asm.RetroUpdate(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, c.Clip)
 	default:
 		asm.HebbUpdate(dstHebb, hebb, pre, post, scale, bias, m, c.Clip)
 	}
@@ -742,6 +796,7 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	// of h(t) (next, from step t+1), [B, H] each; they trade places as the
 	// steps go back.
 	cur, next := l.dhPrev, l.dhNext
+	rb := l.traceRows()
 	// The running trace gradients of sample s: the worker's slots.
 	grads := func(s int) (dHebb, dE []float32) {
 		slot := w*l.group + s - s0
@@ -758,11 +813,13 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 		last := min(first+k, steps) // the chunk is steps first … last−1
 		// Replay the chunk's trace updates from its checkpoint, exactly as
 		// Forward did them (out of place, so no copies).
-		for s := s0; s < s1; s++ {
-			for t := first + 1; t < last; t++ {
-				hPrev, ePrev := tracesAt(s, first, t-1)
-				hebb, elig := tracesAt(s, first, t)
-				l.traceStep(t-1, s, hPrev, ePrev, hebb, elig, nil)
+		for t := first + 1; t < last; t++ {
+			for i0 := 0; i0 < h; i0 += rb {
+				for s := s0; s < s1; s++ {
+					hPrev, ePrev := tracesAt(s, first, t-1)
+					hebb, elig := tracesAt(s, first, t)
+					l.traceStep(t-1, s, i0, min(i0+rb, h), hPrev, ePrev, hebb, elig, nil)
+				}
 			}
 		}
 		for t := last - 1; t >= first; t-- {
@@ -775,9 +832,14 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 			// there is no later read: nothing to do.
 			if t < steps-1 {
 				for s := s0; s < s1; s++ {
-					hebb, elig := tracesAt(s, first, t)
-					dHebb, dE := grads(s)
-					l.dms[s] = l.traceBackward(t, s, wg, dHebb, dE, hebbAt(s, first, t+1), hebb, elig, cur, next, dxproj)
+					l.copyDaP(t+1, s, dxproj)
+				}
+				for i0 := 0; i0 < h; i0 += rb {
+					for s := s0; s < s1; s++ {
+						hebb, elig := tracesAt(s, first, t)
+						dHebb, dE := grads(s)
+						l.dms[s] += l.traceBackward(t, s, i0, min(i0+rb, h), wg, dHebb, dE, hebbAt(s, first, t+1), hebb, elig, cur, next)
+					}
 				}
 				l.recurrentBackward(t+1, s0, s1, next, dxproj)
 			}
@@ -820,28 +882,38 @@ func (l *Layer) recurrentBackward(t, s0, s1 int, dhPrev, dxproj []float32) {
 	gemm.Sgemm(false, false, s1-s0, h, 4*h, 1, dGates, 4*h, l.P.WeightHH, h, 1, dh, h)
 }
 
-// traceBackward runs, for sample s, the backward of step t+1's plastic read
-// (of hebbNext, the Hebbian trace entering step t+1, with the gradient da of
-// step t+1's candidate in dxproj) and then that of step t's trace update
-// h(t−1) ⊗ g(t) → Hebb(t+1) (hebb and elig: the traces entering step t). It
-// turns the sample's trace gradients from those of the traces after step
-// t+1's read into those of the traces entering step t, adds the read's
-// gradient of h(t) into next and the update's of h(t−1) into cur, the
-// update's of g(t) into l.dgx, accumulates the shared parameters' gradients
-// into wg and returns the gradient of the modulation m(t). dHebb and dE
-// are the sample's running trace gradients.
-func (l *Layer) traceBackward(t, s int, wg *workerGrads, dHebb, dE, hebbNext, hebb, elig, cur, next, dxproj []float32) float32 {
+// copyDaP copies the gradient of step t's cell candidate pre-activation
+// (in dxproj) for sample s into its padded row of l.daP, where the trace
+// kernels read it.
+func (l *Layer) copyDaP(t, s int, dxproj []float32) {
+	h, hp := l.P.Config.Hidden, l.hp
+	o := t*4*l.batch*h + 4*s*h + 2*h
+	copy(l.daP[s*hp:s*hp+h], dxproj[o:o+h])
+}
+
+// traceBackward runs, for rows i0…i1−1 of sample s's traces, the backward
+// of step t+1's plastic read (of hebbNext, the Hebbian trace entering step
+// t+1, with the gradient of step t+1's candidate in l.daP, see copyDaP) and
+// then that of step t's trace update h(t−1) ⊗ g(t) → Hebb(t+1) (hebb and
+// elig: the traces entering step t). It turns those rows of the sample's
+// trace gradients from those of the traces after step t+1's read into
+// those of the traces entering step t, adds the read's gradient of h(t)
+// into next and the update's of h(t−1) into cur (rows i0…i1−1 of both),
+// the rows' share of the update's gradient of g(t) into l.dgx, accumulates
+// the shared parameters' gradients into wg and returns the rows' share of
+// the gradient of the modulation m(t). dHebb and dE are the sample's
+// running trace gradients.
+func (l *Layer) traceBackward(t, s, i0, i1 int, wg *workerGrads, dHebb, dE, hebbNext, hebb, elig, cur, next []float32) float32 {
 	p := l.P
 	c := p.Config
 	h, b, hp := c.Hidden, l.batch, l.hp
 	bh := b * h
 	sh := s * h
-	pre := l.hs[t*bh+sh : t*bh+sh+h]
-	hNow := l.hs[(t+1)*bh+sh : (t+1)*bh+sh+h]
+	pre := l.hs[t*bh+sh+i0 : t*bh+sh+i1]
+	hNow := l.hs[(t+1)*bh+sh+i0 : (t+1)*bh+sh+i1]
 	post := l.posts[(t*b+s)*hp : (t*b+s+1)*hp]
 	daNext := l.daP[s*hp : (s+1)*hp]
-	copy(daNext, dxproj[(t+1)*4*bh+4*sh+2*h:(t+1)*4*bh+4*sh+3*h])
-	dpre, dpost, dNext := cur[sh:sh+h], l.dgx[s*hp:(s+1)*hp], next[sh:sh+h]
+	dpre, dpost, dNext := cur[sh+i0:sh+i1], l.dgx[s*hp:(s+1)*hp], next[sh+i0:sh+i1]
 	m := l.ms[t*b+s]
 	scale, bias := l.modulation()
 	dScale, dBias := wg.eta, []float32(nil)
@@ -851,20 +923,27 @@ func (l *Layer) traceBackward(t, s int, wg *workerGrads, dHebb, dE, hebbNext, he
 			dScale = wg.dummy
 		}
 	}
+	rows := func(x []float32) []float32 { return l.rowsOf(x, i0, i1) }
+	scale, bias, dScale, dBias = rows(scale), rows(bias), rows(dScale), rows(dBias)
+	eta, dEta, alpha, dAlpha := rows(l.eta), rows(wg.eta), rows(l.alpha), rows(wg.alpha)
+	dHebb, hebbNext, hebb = rows(dHebb), rows(hebbNext), rows(hebb)
+	if c.Variant == Retro {
+		dE, elig = rows(dE), rows(elig)
+	}
 	if c.Alpha == PerNeuron {
-		asm.PlasticReadPerNeuronBackward(dNext, wg.alpha, dHebb, daNext, hNow, l.alpha, hebbNext)
+		asm.PlasticReadPerNeuronBackward(dNext, dAlpha, dHebb, daNext, hNow, alpha, hebbNext)
 		if c.Variant == Retro {
-			return asm.RetroUpdateBackward(dHebb, dE, dpre, dpost, dScale, dBias, wg.eta,
-				hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
+			return asm.RetroUpdateBackward(dHebb, dE, dpre, dpost, dScale, dBias, dEta,
+				hebb, elig, pre, post, scale, bias, eta, m, c.Clip)
 		}
 		return asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 	if c.Variant == Retro {
-		return asm.PlasticReadRetroUpdateBackward(dNext, wg.alpha, daNext, hNow, l.alpha, hebbNext,
-			dHebb, dE, dpre, dpost, dScale, dBias, wg.eta,
-			hebb, elig, pre, post, scale, bias, l.eta, m, c.Clip)
+		return asm.PlasticReadRetroUpdateBackward(dNext, dAlpha, daNext, hNow, alpha, hebbNext,
+			dHebb, dE, dpre, dpost, dScale, dBias, dEta,
+			hebb, elig, pre, post, scale, bias, eta, m, c.Clip)
 	}
-	return asm.PlasticReadHebbUpdateBackward(dNext, wg.alpha, daNext, hNow, l.alpha, hebbNext,
+	return asm.PlasticReadHebbUpdateBackward(dNext, dAlpha, daNext, hNow, alpha, hebbNext,
 		dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 }
 
@@ -877,8 +956,8 @@ func (l *Layer) readBackward(t, s int, wg *workerGrads, dHebb, hebb, dhPrev, dxp
 	bh := b * h
 	sh := s * h
 	pre := l.hs[t*bh+sh : t*bh+sh+h]
+	l.copyDaP(t, s, dxproj)
 	da := l.daP[s*hp : (s+1)*hp]
-	copy(da, dxproj[t*4*bh+4*sh+2*h:t*4*bh+4*sh+3*h])
 	if p.Config.Alpha == PerNeuron {
 		asm.PlasticReadPerNeuronBackward(dhPrev[sh:sh+h], wg.alpha, dHebb, da, pre, l.alpha, hebb)
 	} else {

@@ -667,6 +667,35 @@ func TestGroups(t *testing.T) {
 	}
 }
 
+// The trace passes' blocks of rows change only the association of the
+// modulation's gradient (a sum over all rows, now of the blocks' partial
+// sums), and with one α or fan-out per neuron the order in which the
+// samples' terms reach their gradients: the outputs and the final state
+// are bit-identical for any block, dxproj and the parameters' gradients
+// equal to rounding. Blocks of 1 to H+1 rows, over two workers' groups.
+func TestRowBlocks(t *testing.T) {
+	for _, c := range gradConfigs() {
+		t.Run(configName(c), func(t *testing.T) {
+			const steps, batch = 5, 5
+			s := newSetup(c, steps, batch, 29)
+			run := func(rows int) ([]float32, *State, []float32, *Params) {
+				return s.run(func(l *Layer) { l.rowBlock, l.Workers, l.CheckpointEvery = rows, 2, 2 })
+			}
+			out1, st1, dx1, g1 := run(c.Hidden)
+			for rows := 1; rows <= c.Hidden+1; rows++ {
+				out, st, dx, g := run(rows)
+				require.Equal(t, out1, out, "outputs, blocks of %d", rows)
+				require.Equal(t, st1, st, "state, blocks of %d", rows)
+				scale := max(float64(maxAbs(dx1)), 1e-3)
+				for i, w := range dx1 {
+					require.InDelta(t, w, dx[i], 1e-5*scale, "dxproj[%d], blocks of %d", i, rows)
+				}
+				requireSumsClose(t, g1, g)
+			}
+		})
+	}
+}
+
 // Two layers sharing one Scratch (as the layers of a stack may) give the
 // same results as layers with their own.
 func TestSharedScratch(t *testing.T) {
