@@ -152,8 +152,9 @@ func (l *Layer) modulation() (scale, bias []float32) {
 func padWidth(h int) int { return (h + 15) &^ 15 }
 
 // padTo copies x, a parameter (or gradient) of shape sh, into buf in the
-// layer's padded layout and returns the slice to use: H×H in H rows of hp,
-// H in hp, and a scalar (or an absent parameter) as it is.
+// layer's padded layout and returns the slice to use: H×H in H rows of hp
+// (in the given cache-set slot, see growAt), H in hp, and a scalar (or an
+// absent parameter) as it is.
 func (l *Layer) padTo(buf, x []float32, sh Shape, slot int) []float32 {
 	h, hp := l.P.Config.Hidden, l.hp
 	if len(x) == 0 {
