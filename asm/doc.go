@@ -1,7 +1,8 @@
 // Package asm holds neuromod's slice-level float32 kernels: BLAS-1 routines,
 // elementwise arithmetic, activations, row-wise log-softmax and the fused
-// softmax + negative log-likelihood, the rank-1 update, and the fused LSTM
-// cell. Each kernel has a portable Go reference (the specification, shown in
+// softmax + negative log-likelihood, the rank-1 update, two vector–matrix
+// products sharing their matrix (VecMat2), the fused LSTM cell, and the
+// plastic layers' trace kernels. Each kernel has a portable Go reference (the specification, shown in
 // its doc comment) and hand-written assembly for AVX2+FMA and AVX-512 on
 // amd64 and NEON on arm64.
 //
