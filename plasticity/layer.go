@@ -882,11 +882,16 @@ func (l *Layer) recurrentBackward(t, s0, s1 int, dhPrev, dxproj []float32) {
 		}
 		return
 	}
-	copy(dh, prev)
 	if s1-s0 == 2 {
+		// The trace paths' share is added last, as for a group of one,
+		// so that in the reference kernels (purego) a sample's gradient is
+		// the same bits in either group size.
+		clear(dh)
 		asm.VecMat2(dh[:h], dh[h:], dGates[:4*h], dGates[4*h:], l.P.WeightHH, h)
+		asm.Add(dh, dh, prev)
 		return
 	}
+	copy(dh, prev)
 	gemm.Sgemm(false, false, s1-s0, h, 4*h, 1, dGates, 4*h, l.P.WeightHH, h, 1, dh, h)
 }
 
