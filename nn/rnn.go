@@ -35,7 +35,7 @@ type RNN interface {
 	// epoch and evaluation pass.
 	ResetState()
 	// CarriedState returns the state carried from one segment to the next
-	// by name, for checkpoints (the stack's own tensors, not copies).
+	// by name, for checkpoints (the stack's own tensors or copies of them).
 	CarriedState() map[string]tensor.Tensor
 	// SetCarriedState restores a state saved by CarriedState; an empty map
 	// resets it.

@@ -64,7 +64,14 @@ type Layer struct {
 	acts            []float32 // [T, B, 4H]: the gate activations i, f, g, o
 	ms              []float32 // [T, B]: the modulator outputs m
 	pnext           []float32 // [B, Hp]: the next step's plastic read, from the trace update
-	ckHebb, ckE     []float32 // [⌈T/k⌉, B, H, Hp]: traces entering steps 0, k, 2k, …
+	ckHebb, ckE     []float32 // [⌈T/k⌉−1, B, H, Hp]: traces entering steps k, 2k, …
+	// ck0Hebb and ck0E ([B, H, Hp]) hold the traces entering step 0: the
+	// buffers the State held before Forward, which it kept as they were
+	// and handed the State the spares, where the steps had left the final
+	// traces. Once the next Forward starts they are free, and become its
+	// spares.
+	ck0Hebb, ck0E     []float32
+	spareHebb, spareE []float32
 
 	// The plastic matrices are kept in padded rows: H rows of hp columns
 	// (padWidth), zeros in the padding (the traces Forward updates are the
@@ -103,9 +110,7 @@ type Scratch struct {
 	// one set of replay buffers.
 	Layers int
 
-	// work and workE hold Forward's working traces, [B, H, Hp], and
-	// Backward's replays, [workers, group, k−1, H, Hp]: a Forward and a
-	// Backward never overlap, so they share the memory.
+	// work and workE hold Backward's replays, [workers, group, k−1, H, Hp].
 	work, workE []float32
 	// dHebb and dE are the running trace gradients of the samples in
 	// flight, [workers, group, H, Hp]: Backward takes the batch a group per
@@ -316,14 +321,9 @@ type forwardJob struct {
 	t     int
 	xproj []float32 // Forward's input projections, [T, B, 4H]
 	// The batch's traces entering step t and where their update goes: the
-	// working traces or a checkpoint's buffer ([B, H, Hp] each; E nil
+	// State's, the spares or a checkpoint's buffers ([B, H, Hp] each; E nil
 	// outside Retro).
 	srcHebb, srcE, dstHebb, dstE []float32
-	// padFrom (the first step) is the state whose traces the step first
-	// copies into srcHebb and srcE, padded; unpadTo (the last step) the
-	// state that receives the updated traces. Each worker copies its own
-	// samples', in parallel and just before or after it works on them.
-	padFrom, unpadTo *State
 }
 
 func (j *forwardJob) run(_, s0, s1 int) {
@@ -336,12 +336,6 @@ func (j *forwardJob) run(_, s0, s1 int) {
 	gates := l.acts[t*4*bh+4*s0*h : t*4*bh+4*s1*h]
 	copy(gates, j.xproj[t*4*bh+4*s0*h:t*4*bh+4*s1*h])
 	gemm.Sgemm(false, false, s1-s0, 4*h, h, 1, l.hs[t*bh+s0*h:t*bh+s1*h], h, l.whhT, 4*h, 1, gates, 4*h)
-	if st := j.padFrom; st != nil {
-		padRows(j.srcHebb[s0*hh:s1*hh], st.Hebb[s0*h*h:s1*h*h], (s1-s0)*h, h, hp)
-		if len(st.E) > 0 {
-			padRows(j.srcE[s0*hh:s1*hh], st.E[s0*h*h:s1*h*h], (s1-s0)*h, h, hp)
-		}
-	}
 	for s := s0; s < s1; s++ {
 		l.cellStep(j.t, s, j.srcHebb[s*hh:(s+1)*hh])
 	}
@@ -365,12 +359,6 @@ func (j *forwardJob) run(_, s0, s1 int) {
 			}
 			l.traceStep(j.t, s, i0, i1, j.srcHebb[s*hh:(s+1)*hh], sampleOf(j.srcE, s, hh),
 				j.dstHebb[s*hh:(s+1)*hh], sampleOf(j.dstE, s, hh), pnext)
-		}
-	}
-	if st := j.unpadTo; st != nil {
-		unpadRows(st.Hebb[s0*h*h:s1*h*h], j.dstHebb[s0*hh:s1*hh], (s1-s0)*h, h, hp)
-		if len(st.E) > 0 {
-			unpadRows(st.E[s0*h*h:s1*h*h], j.dstE[s0*hh:s1*hh], (s1-s0)*h, h, hp)
 		}
 	}
 }
@@ -418,12 +406,20 @@ func (l *Layer) parallel(b int, job sampleJob) {
 // + b_ih + b_hh for every step, gate order i, f, g, o), starting from st and
 // leaving the final state in st. It writes the outputs h(1…T) to hOut
 // ([T, B, H]) and records what Backward needs.
+//
+// The traces are updated where they are, with no copy in or out: in
+// inference, in st's own buffers; otherwise the first step reads st's
+// traces and writes the layer's spare buffers, where the later steps go on
+// (but for the checkpoints), and at the end st is handed the spares while
+// its former buffers, untouched, stay with the layer as the checkpoint of
+// step 0 (see State).
 func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, st.Batch
-	if st.Hidden != h || len(st.H) != b*h || len(st.C) != b*h || len(st.Hebb) != b*h*h ||
-		(c.Variant == Retro) != (len(st.E) == b*h*h) {
+	hp := padWidth(h)
+	if st.Hidden != h || st.Stride != hp || len(st.H) != b*h || len(st.C) != b*h || len(st.Hebb) != b*h*hp ||
+		(c.Variant == Retro) != (len(st.E) == b*h*hp) {
 		panic("plasticity: state does not fit the layer")
 	}
 	if len(xproj) != steps*b*4*h || len(hOut) != steps*b*h {
@@ -433,7 +429,6 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.steps, l.batch = steps, b
 	l.k = l.checkpointEvery(steps, b)
 	l.padParams()
-	hp := l.hp
 	bh, bhh := b*h, b*h*hp
 	nck := (steps + l.k - 1) / l.k
 	l.hs = grow(l.hs, (steps+1)*bh)
@@ -445,26 +440,30 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	if l.Scratch == nil {
 		l.Scratch = new(Scratch)
 	}
-	sc := l.Scratch
-	// The working traces share their memory with Backward's replay
-	// buffers: sized for both at once, or Backward would replace the
-	// buffer with a larger one and leave the smaller as garbage, which
-	// still counts towards the peak memory until the next collection.
-	size := bhh
-	if !l.Inference {
-		size = max(size, l.replayLen(b))
-	}
-	sc.work = growAt(sc.work, size, slotWork)
-	tr, trE := sc.work[:bhh], []float32(nil)
-	if c.Variant == Retro {
-		sc.workE = growAt(sc.workE, size, slotWorkE)
-		trE = sc.workE[:bhh]
-	}
+	retro := c.Variant == Retro
+	// Where the steps between the checkpoints keep the traces: st's own
+	// buffers in inference, else the spares — the last recorded Forward's
+	// first checkpoint, free now, unless the caller has handed that back
+	// as st's.
+	tr, trE := st.Hebb, st.E
 	l.recorded = !l.Inference
 	if l.recorded {
-		l.ckHebb = growAt(l.ckHebb, nck*bhh, slotCkHebb)
-		if c.Variant == Retro {
-			l.ckE = growAt(l.ckE, nck*bhh, slotCkE)
+		if l.spareHebb == nil {
+			l.spareHebb, l.spareE = l.ck0Hebb, l.ck0E
+		}
+		l.ck0Hebb, l.ck0E = nil, nil
+		if len(l.spareHebb) > 0 && &l.spareHebb[0] == &st.Hebb[0] {
+			l.spareHebb, l.spareE = nil, nil
+		}
+		l.spareHebb = growAt(l.spareHebb, bhh, slotSpareHebb)
+		tr = l.spareHebb
+		if retro {
+			l.spareE = growAt(l.spareE, bhh, slotSpareE)
+			trE = l.spareE
+		}
+		l.ckHebb = growAt(l.ckHebb, (nck-1)*bhh, slotCkHebb)
+		if retro {
+			l.ckE = growAt(l.ckE, (nck-1)*bhh, slotCkE)
 		}
 	}
 
@@ -472,32 +471,20 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
 	gemm.Transpose(l.whhT, p.WeightHH, 4*h, h)
-	// Where the first step finds the traces entering the segment, padded
-	// there by its job: the first checkpoint (the later ones cost no copy:
-	// the update before each writes straight into its buffer, and the next
-	// step reads from there — the same operations as in place, so the same
-	// values), or without checkpoints the working traces.
-	in, inE := tr, trE
-	if l.recorded {
-		in, inE = l.ckHebb[:bhh], sampleOf(l.ckE, 0, bhh)
-	}
 	for t := 0; t < steps; t++ {
 		job := forwardJob{l: l, t: t, srcHebb: tr, srcE: trE, dstHebb: tr, dstE: trE}
 		if t == 0 {
-			job.srcHebb, job.srcE = in, inE
-			job.padFrom = st
-		}
-		if t == steps-1 {
-			// The last step writes the working traces (a checkpoint is
-			// never the segment's end), and from there the state.
-			job.unpadTo = st
+			job.srcHebb, job.srcE = st.Hebb, st.E
 		}
 		if l.recorded {
+			// A checkpoint costs no copy: the update before it writes
+			// straight into its buffer, and the next step reads from there
+			// (the same operations as in place, so the same values).
 			if t%l.k == 0 && t > 0 {
-				job.srcHebb, job.srcE = l.ckHebb[t/l.k*bhh:(t/l.k+1)*bhh], sampleOf(l.ckE, t/l.k, bhh)
+				job.srcHebb, job.srcE = l.checkpoint(t/l.k, -1)
 			}
 			if u := t + 1; u%l.k == 0 && u < steps {
-				job.dstHebb, job.dstE = l.ckHebb[u/l.k*bhh:(u/l.k+1)*bhh], sampleOf(l.ckE, u/l.k, bhh)
+				job.dstHebb, job.dstE = l.checkpoint(u/l.k, -1)
 			}
 		}
 		job.xproj = xproj
@@ -505,9 +492,31 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		l.parallel(b, &l.fwdJob)
 	}
 	l.fwdJob = forwardJob{} // keep no reference to the caller's xproj or st
+	if l.recorded {
+		l.ck0Hebb, l.ck0E = st.Hebb, st.E
+		st.Hebb, st.E = l.spareHebb, l.spareE
+		l.spareHebb, l.spareE = nil, nil
+	}
 	copy(st.H, l.hs[steps*bh:])
 	copy(st.C, l.cs[steps*bh:])
 	copy(hOut, l.hs[bh:])
+}
+
+// checkpoint returns the last Forward's traces entering step c·k: of
+// sample s ([H, Hp] each), or of the whole batch when s < 0 (E nil outside
+// Retro).
+func (l *Layer) checkpoint(c, s int) (hebb, elig []float32) {
+	n := l.batch * l.P.Config.Hidden * l.hp
+	if c == 0 {
+		hebb, elig = l.ck0Hebb, l.ck0E
+	} else {
+		hebb, elig = sampleOf(l.ckHebb, c-1, n), sampleOf(l.ckE, c-1, n)
+	}
+	if s >= 0 {
+		n /= l.batch
+		hebb, elig = sampleOf(hebb, s, n), sampleOf(elig, s, n)
+	}
+	return hebb, elig
 }
 
 // sampleOf is sample s's n values of x, or nil when x is empty (E outside
@@ -780,15 +789,15 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	// that chunk, the next chunk's checkpoint included.
 	tracesAt := func(s, first, t int) (hebb, elig []float32) {
 		if t == first {
-			o := (first/k*b + s) * hh
-			return l.ckHebb[o : o+hh], sampleOf(l.ckE, first/k*b+s, hh)
+			return l.checkpoint(first/k, s)
 		}
 		q := (s-s0)*(k-1) + t - first - 1
 		return sampleOf(rec, q, hh), sampleOf(recE, q, hh)
 	}
 	hebbAt := func(s, first, t int) []float32 {
 		if t%k == 0 {
-			return sampleOf(l.ckHebb, t/k*b+s, hh)
+			hebb, _ := l.checkpoint(t/k, s)
+			return hebb
 		}
 		hebb, _ := tracesAt(s, first, t)
 		return hebb
@@ -858,7 +867,8 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	for s := s0; s < s1; s++ {
 		clear(next[s*h : (s+1)*h])
 		dHebb, _ := grads(s)
-		l.readBackward(0, s, wg, dHebb, sampleOf(l.ckHebb, s, hh), next, dxproj)
+		hebb, _ := l.checkpoint(0, s)
+		l.readBackward(0, s, wg, dHebb, hebb, next, dxproj)
 	}
 }
 

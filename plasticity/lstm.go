@@ -151,8 +151,9 @@ func (l *LSTM) ResetState() {
 
 // CarriedState returns the state carried from one segment to the next by
 // name: h_lk and c_lk [B, H], hebb_lk [B, H, H] and, for Retro, elig_lk
-// [B, H, H] for each layer k. The tensors are the stack's own, not copies;
-// the map is empty before the first Forward.
+// [B, H, H] for each layer k. h and c are the stack's own tensors, the
+// traces dense copies of its padded ones (see State); the map is empty
+// before the first Forward.
 func (l *LSTM) CarriedState() map[string]tensor.Tensor {
 	st := make(map[string]tensor.Tensor, 4*len(l.Layers))
 	for k, layer := range l.Layers {
@@ -164,9 +165,10 @@ func (l *LSTM) CarriedState() map[string]tensor.Tensor {
 		suffix := "_l" + strconv.Itoa(k)
 		st["h"+suffix] = mustWrap(s.H, b, h)
 		st["c"+suffix] = mustWrap(s.C, b, h)
-		st["hebb"+suffix] = mustWrap(s.Hebb, b, h, h)
-		if s.E != nil {
-			st["elig"+suffix] = mustWrap(s.E, b, h, h)
+		hebb, e := s.Traces()
+		st["hebb"+suffix] = mustWrap(hebb, b, h, h)
+		if e != nil {
+			st["elig"+suffix] = mustWrap(e, b, h, h)
 		}
 	}
 	return st
@@ -230,9 +232,12 @@ func (l *LSTM) SetCarriedState(st map[string]tensor.Tensor) error {
 		s := layer.state
 		copy(s.H, h.Data)
 		copy(s.C, st["c"+suffix].Data)
-		copy(s.Hebb, st["hebb"+suffix].Data)
-		if s.E != nil {
-			copy(s.E, st["elig"+suffix].Data)
+		var e []float32
+		if per == 4 {
+			e = st["elig"+suffix].Data
+		}
+		if err := s.SetTraces(st["hebb"+suffix].Data, e); err != nil {
+			return err // not reached: the shapes were checked above
 		}
 	}
 	return nil
@@ -330,7 +335,8 @@ func bind(p *Params, name string, data []float32) {
 func (l *LSTMLayer) Params() []*nn.Param { return l.params }
 
 // State returns the layer's carried state (nil before the first Forward).
-// It is the layer's own, not a copy.
+// It is the layer's own, not a copy; a training Forward replaces its trace
+// buffers (see State).
 func (l *LSTMLayer) State() *State { return l.state }
 
 // ensureState makes the state one for batch streams, zeroed if its batch

@@ -169,22 +169,23 @@ func TestClipBound(t *testing.T) {
 				sp := newStepper(s.p, s.st.Clone())
 				atBound := 0
 				for t0 := 0; t0 < 8; t0++ {
-					before := sp.st.Clone()
+					hebb0, e0 := sp.st.Traces()
 					sp.step(s.xproj[t0*B*4*H : (t0+1)*B*4*H])
+					hebb := hebbOf(sp.st)
 					for b := 0; b < B; b++ {
 						m := sp.m(b)
 						require.Less(t, math.Abs(float64(m)), 1.0)
 						for i := 0; i < H; i++ {
 							for j := 0; j < H; j++ {
 								k := b*H*H + i*H + j
-								got := sp.st.Hebb[k]
+								got := hebb[k]
 								require.LessOrEqual(t, math.Abs(float64(got)), float64(clip))
 								M := float64(s.p.FanWeight[j])*float64(m) + float64(s.p.FanBias[j])
 								var u float64
 								if v == Retro {
-									u = float64(before.Hebb[k]) + M*float64(before.E[k])
+									u = float64(hebb0[k]) + M*float64(e0[k])
 								} else {
-									u = float64(before.Hebb[k]) + M*float64(sp.pre(b)[i])*float64(sp.post(b)[j])
+									u = float64(hebb0[k]) + M*float64(sp.pre(b)[i])*float64(sp.post(b)[j])
 								}
 								if math.Abs(u) > float64(clip)*(1+1e-5) {
 									require.Equal(t, float32(math.Copysign(float64(clip), u)), got)
@@ -246,6 +247,7 @@ func TestRetroDelay(t *testing.T) {
 				copy(g2[b*H:], sp.post(b))
 			}
 			sp.step(x(2))
+			hebb := hebbOf(st)
 			for b := 0; b < B; b++ {
 				m := float64(sp.m(b))
 				for i := 0; i < H; i++ {
@@ -258,7 +260,7 @@ func TestRetroDelay(t *testing.T) {
 						M := float64(s.p.FanWeight[k])*m + float64(s.p.FanBias[k])
 						want := M * et * float64(h1[b*H+i]) * float64(g2[b*H+j])
 						want = math.Max(-1, math.Min(1, want))
-						require.InDelta(t, want, float64(st.Hebb[b*H*H+k]), 1e-6)
+						require.InDelta(t, want, float64(hebb[b*H*H+k]), 1e-6)
 					}
 				}
 			}
@@ -285,13 +287,14 @@ func TestRetroEtaOneIsDelayedModulation(t *testing.T) {
 			sp := newStepper(s.p, s.st.Clone())
 			var prevPre, prevPost [][]float32 // Δ of the previous step per sample
 			for t0 := 0; t0 < steps; t0++ {
-				before := sp.st.Clone()
+				before := hebbOf(sp.st)
 				sp.step(s.xproj[t0*B*4*H : (t0+1)*B*4*H])
+				hebb := hebbOf(sp.st)
 				for b := 0; b < B; b++ {
 					if t0 > 0 {
-						want := append([]float32(nil), before.Hebb[b*H*H:(b+1)*H*H]...)
+						want := append([]float32(nil), before[b*H*H:(b+1)*H*H]...)
 						asm.HebbUpdate(want, want, prevPre[b], prevPost[b], s.p.FanWeight, s.p.FanBias, sp.m(b), c.Clip)
-						require.Equal(t, want, sp.st.Hebb[b*H*H:(b+1)*H*H])
+						require.Equal(t, want, hebb[b*H*H:(b+1)*H*H])
 					}
 				}
 				prevPre, prevPost = nil, nil
@@ -314,7 +317,8 @@ func TestPerNeuronAlphaBroadcast(t *testing.T) {
 	H, B := c.Hidden, 2
 	const k = 2
 	s := newSetup(c, 1, B, 10)
-	hb := s.st.Hebb[:H*H]
+	hebb0 := hebbOf(s.st)
+	hb := hebb0[:H*H]
 	p := make([]float32, H)
 	alpha := make([]float32, H)
 	alpha[k] = 1
@@ -349,7 +353,7 @@ func TestPerNeuronAlphaBroadcast(t *testing.T) {
 		for i := 0; i < H; i++ {
 			hi := float64(s.st.H[b*H+i])
 			z += hi * float64(s.p.WeightHH[(2*H+k)*H+i])
-			d += hi * float64(s.st.Hebb[b*H*H+i*H+k])
+			d += hi * float64(hebb0[b*H*H+i*H+k])
 		}
 		z += float64(s.xproj[b*4*H+2*H+k])
 		require.InDelta(t, math.Tanh(z+d), float64(a1[2*H+k]), 1e-6)
@@ -366,6 +370,7 @@ func TestFanOutBroadcast(t *testing.T) {
 	s := newSetup(c, 1, B, 11)
 	sp := newStepper(s.p, s.st.Clone())
 	sp.step(s.xproj)
+	hebb0, hebb := hebbOf(s.st), hebbOf(sp.st)
 	checked := 0
 	for b := 0; b < B; b++ {
 		for i := 0; i < H; i++ {
@@ -373,8 +378,8 @@ func TestFanOutBroadcast(t *testing.T) {
 				k := b*H*H + i*H + j
 				M := float64(s.p.FanWeight[j])*float64(sp.m(b)) + float64(s.p.FanBias[j])
 				want := M * float64(sp.pre(b)[i]) * float64(sp.post(b)[j])
-				if math.Abs(float64(s.st.Hebb[k])+want) < float64(c.Clip)-1e-3 {
-					require.InDelta(t, want, float64(sp.st.Hebb[k]-s.st.Hebb[k]), 1e-6)
+				if math.Abs(float64(hebb0[k])+want) < float64(c.Clip)-1e-3 {
+					require.InDelta(t, want, float64(hebb[k]-hebb0[k]), 1e-6)
 					checked++
 				}
 			}
@@ -396,8 +401,8 @@ func TestBatchInvariance(t *testing.T) {
 			one := &setup{p: big.p, steps: steps, st: NewState(c, 1)}
 			copy(one.st.H, big.st.H[:H])
 			copy(one.st.C, big.st.C[:H])
-			copy(one.st.Hebb, big.st.Hebb[:H*H])
-			copy(one.st.E, big.st.E[:min(len(big.st.E), H*H)])
+			hebb, e := big.st.Traces()
+			require.NoError(t, one.st.SetTraces(hebb[:H*H], e[:min(len(e), H*H)]))
 			for t0 := 0; t0 < steps; t0++ {
 				one.xproj = append(one.xproj, big.xproj[t0*3*4*H:t0*3*4*H+4*H]...)
 				one.R = append(one.R, big.R[t0*3*H:t0*3*H+H]...)
@@ -408,10 +413,10 @@ func TestBatchInvariance(t *testing.T) {
 				relClose(t, "h", out1[t0*H:(t0+1)*H], outB[t0*3*H:t0*3*H+H], 1e-6)
 				relClose(t, "dxproj", dx1[t0*4*H:(t0+1)*4*H], dxB[t0*3*4*H:t0*3*4*H+4*H], 1e-6)
 			}
-			relClose(t, "Hebb", st1.Hebb, stB.Hebb[:H*H], 1e-6)
+			relClose(t, "Hebb", hebbOf(st1), hebbOf(stB)[:H*H], 1e-6)
 			relClose(t, "c", st1.C, stB.C[:H], 1e-6)
 			if c.Variant == Retro {
-				relClose(t, "E", st1.E, stB.E[:H*H], 1e-6)
+				relClose(t, "E", eligOf(st1), eligOf(stB)[:H*H], 1e-6)
 			}
 		})
 	}
@@ -725,6 +730,65 @@ func TestMatchHidden(t *testing.T) {
 		_, n := MatchHidden(c, V, 2, target)
 		require.InDelta(t, target, n, 0.005*target, configName(c))
 	}
+}
+
+// Forward updates the traces without copying them in or out: it hands the
+// State the buffers holding the final traces and keeps the State's former
+// ones, untouched, as its first checkpoint, so that Backward does not
+// depend on what becomes of the State meanwhile; the next Forward reuses
+// them, unless the caller hands them back as the State's; in inference the
+// traces stay in the State's buffers.
+func TestForwardHandsOverTraceBuffers(t *testing.T) {
+	c := Default(Retro, 3, 4)
+	s := newSetup(c, 5, 2, 19)
+	out, want, dx, g := s.analytic(0)
+
+	l := NewLayer(s.p)
+	st := s.st.Clone()
+	hebb0, e0 := st.Hebb, st.E
+	got := make([]float32, len(out))
+	l.Forward(got, s.xproj, st, s.steps)
+	require.Equal(t, out, got)
+	require.Equal(t, want, st)
+	require.NotSame(t, &hebb0[0], &st.Hebb[0])
+	require.NotSame(t, &e0[0], &st.E[0])
+	require.Equal(t, s.st.Hebb, hebb0, "the traces entering the segment are kept as they were")
+	require.Equal(t, s.st.E, e0)
+	require.Same(t, &hebb0[0], &l.ck0Hebb[0])
+
+	st.Reset() // after Forward, the State is the caller's again
+	dx2 := make([]float32, len(dx))
+	g2, _ := NewParams(c)
+	l.Backward(dx2, s.R, g2)
+	require.Equal(t, dx, dx2)
+	require.Equal(t, g, g2)
+
+	// The next Forward writes into the former buffers...
+	st2 := s.st.Clone()
+	l.Forward(got, s.xproj, st2, s.steps)
+	require.Equal(t, out, got)
+	require.Equal(t, want, st2)
+	require.Same(t, &hebb0[0], &st2.Hebb[0])
+	// ...unless the caller hands them back as the State's.
+	st3 := s.st.Clone()
+	copy(l.ck0Hebb, st3.Hebb)
+	copy(l.ck0E, st3.E)
+	st3.Hebb, st3.E = l.ck0Hebb, l.ck0E
+	l.Forward(got, s.xproj, st3, s.steps)
+	require.Equal(t, out, got)
+	require.Equal(t, want, st3)
+	g3, _ := NewParams(c)
+	l.Backward(dx2, s.R, g3)
+	require.Equal(t, dx, dx2)
+	require.Equal(t, g, g3)
+
+	l.Inference = true
+	st4 := s.st.Clone()
+	hebb4 := st4.Hebb
+	l.Forward(got, s.xproj, st4, s.steps)
+	require.Equal(t, out, got)
+	require.Equal(t, want, st4)
+	require.Same(t, &hebb4[0], &st4.Hebb[0])
 }
 
 // Inference mode gives the same outputs and state, keeps no checkpoints,

@@ -31,7 +31,7 @@ func newModel64(p *Params) *model64 {
 type state64 struct{ h, c, hebb, e []float64 }
 
 func newState64(s *State) state64 {
-	return state64{h: f64(s.H), c: f64(s.C), hebb: f64(s.Hebb), e: f64(s.E)}
+	return state64{h: f64(s.H), c: f64(s.C), hebb: f64(hebbOf(s)), e: f64(eligOf(s))}
 }
 
 func (s state64) clone() state64 {
@@ -279,17 +279,21 @@ func newSetup(c Config, steps, batch int, seed uint64) *setup {
 	st := NewState(c, batch)
 	u(st.H, -0.8, 0.8)
 	u(st.C, -1, 1)
-	for i := range st.Hebb {
+	hebb, e := st.Traces()
+	for i := range hebb {
 		switch x := r.Float32(); {
 		case x < 0.15:
-			st.Hebb[i] = c.Clip
+			hebb[i] = c.Clip
 		case x < 0.3:
-			st.Hebb[i] = -c.Clip
+			hebb[i] = -c.Clip
 		default:
-			st.Hebb[i] = c.Clip * (r.Float32() - 0.5)
+			hebb[i] = c.Clip * (r.Float32() - 0.5)
 		}
 	}
-	u(st.E, -0.5, 0.5)
+	u(e, -0.5, 0.5)
+	if err := st.SetTraces(hebb, e); err != nil {
+		panic(err)
+	}
 	H := c.Hidden
 	s := &setup{p: p, st: st, steps: steps,
 		xproj: make([]float32, steps*batch*4*H), R: make([]float32, steps*batch*H)}
@@ -338,4 +342,17 @@ func entries(m *model64, x64 []float64, g *Params, dx []float32) []gradEntry {
 		{"fan_bias", m.fanB, g.FanBias},
 	}
 	return es
+}
+
+// hebbOf is st's Hebbian trace in the dense layout [B, H, H].
+func hebbOf(st *State) []float32 {
+	hebb, _ := st.Traces()
+	return hebb
+}
+
+// eligOf is st's eligibility trace in the dense layout [B, H, H] (nil
+// outside Retro).
+func eligOf(st *State) []float32 {
+	_, e := st.Traces()
+	return e
 }

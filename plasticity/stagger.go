@@ -16,7 +16,8 @@ import "unsafe"
 // 64-byte lines), and slotStep the distance between the offsets of
 // consecutive slots: 28 lines, so that the matrices a kernel reads together
 // (consecutive slots) are far apart in the cache's sets. 7 is odd, so the
-// 16 slots 0…15 take 16 different offsets, multiples of 256 bytes.
+// 16 slots 0…15 take 16 different offsets, multiples of 256 bytes (see
+// slotOffset for the others).
 const (
 	setSpan  = 4096
 	slotStep = 7 * 256
@@ -38,11 +39,20 @@ const (
 	slotWorkE
 	slotCkHebb
 	slotCkE
+	// The two buffers of each trace that Forward rotates between the State
+	// and its first checkpoint (see State).
+	slotStateHebb
+	slotStateE
+	slotSpareHebb
+	slotSpareE
 )
 
 // slotOffset is where a matrix of the given slot starts, in bytes modulo
-// setSpan.
-func slotOffset(slot int) uintptr { return uintptr(slot*slotStep) % setSpan }
+// setSpan. Slots 16 and up take the offsets of slots 0, 1, … moved by two
+// lines, still sets of their own.
+func slotOffset(slot int) uintptr {
+	return uintptr((slot%16)*slotStep+slot/16*128) % setSpan
+}
 
 // growAt is grow for a matrix in the given slot: storage it allocates starts
 // at slotOffset(slot) modulo setSpan. Storage it reuses keeps its offset.

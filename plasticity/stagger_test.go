@@ -10,7 +10,7 @@ import (
 // and zeroedAt clears.
 func TestGrowAt(t *testing.T) {
 	seen := map[uintptr]int{}
-	for slot := range 16 {
+	for slot := range slotSpareE + 1 {
 		x := growAt(nil, 5000, slot)
 		require.Len(t, x, 5000)
 		require.Equal(t, slotOffset(slot), addrOf(x)%setSpan, "slot %d", slot)
@@ -35,7 +35,8 @@ func TestLayerMatricesStaggered(t *testing.T) {
 	s := newSetup(c, 4, 2, 3)
 	l := NewLayer(s.p)
 	out := make([]float32, s.steps*s.st.Batch*c.Hidden)
-	l.Forward(out, s.xproj, s.st.Clone(), s.steps)
+	st := s.st.Clone()
+	l.Forward(out, s.xproj, st, s.steps)
 	g, err := NewParams(c)
 	require.NoError(t, err)
 	l.Backward(make([]float32, len(s.xproj)), s.R, g)
@@ -44,7 +45,8 @@ func TestLayerMatricesStaggered(t *testing.T) {
 		"alpha": l.alpha, "eta": l.eta, "fanW": l.fanW, "fanB": l.fanB,
 		"dalpha": wg.alpha, "deta": wg.eta, "dfanW": wg.fanW, "dfanB": wg.fanB,
 		"dHebb": sc.dHebb, "dE": sc.dE, "work": sc.work, "workE": sc.workE,
-		"ckHebb": l.ckHebb, "ckE": l.ckE,
+		"ckHebb": l.ckHebb, "ckE": l.ckE, "ck0Hebb": l.ck0Hebb, "ck0E": l.ck0E,
+		"state.Hebb": st.Hebb, "state.E": st.E,
 	}
 	at := map[uintptr]string{}
 	for name, x := range mats {
