@@ -66,10 +66,9 @@ type Layer struct {
 	pnext           []float32 // [B, Hp]: the next step's plastic read, from the trace update
 	ckHebb, ckE     []float32 // [⌈T/k⌉−1, B, H, Hp]: traces entering steps k, 2k, …
 	// ck0Hebb and ck0E ([B, H, Hp]) hold the traces entering step 0: the
-	// buffers the State held before Forward, which it kept as they were
-	// and handed the State the spares, where the steps had left the final
-	// traces. Once the next Forward starts they are free, and become its
-	// spares.
+	// buffers the State held before Forward, which Forward kept, untouched,
+	// handing the State the spares that hold the final traces instead.
+	// When the next Forward starts they are free and become its spares.
 	ck0Hebb, ck0E     []float32
 	spareHebb, spareE []float32
 
@@ -452,7 +451,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 			l.spareHebb, l.spareE = l.ck0Hebb, l.ck0E
 		}
 		l.ck0Hebb, l.ck0E = nil, nil
-		if len(l.spareHebb) > 0 && &l.spareHebb[0] == &st.Hebb[0] {
+		if len(l.spareHebb) > 0 && len(st.Hebb) > 0 && &l.spareHebb[0] == &st.Hebb[0] {
 			l.spareHebb, l.spareE = nil, nil
 		}
 		l.spareHebb = growAt(l.spareHebb, bhh, slotSpareHebb)
