@@ -59,6 +59,8 @@ type Param struct {
 	// Name is the PyTorch state-dict name, such as "rnn.weight_ih_l0".
 	Name string
 	*autodiff.Var
+	// NoDecay exempts the parameter from the optimisers' weight decay.
+	NoDecay bool
 
 	// rows, when not nil, lists the rows of the matrix Grad outside which
 	// the gradient is zero: an embedding table's gradient touches only the

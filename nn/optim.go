@@ -25,7 +25,7 @@ func (s Schedule) LR(epoch int) float64 {
 }
 
 // SGD is plain stochastic gradient descent with optional L2 weight decay:
-// p ← p − LR·(g + WeightDecay·p).
+// p ← p − LR·(g + WeightDecay·p), without the decay for a Param.NoDecay.
 type SGD struct {
 	// LR is the learning rate; set it each epoch from a Schedule.
 	LR float32
@@ -98,7 +98,8 @@ func ClipGradNorm(params []*Param, maxNorm float64) (norm float64) {
 }
 
 // Adam is the optimiser of Kingma and Ba as torch.optim.Adam computes it,
-// with L2 weight decay added to the gradient (not AdamW's decoupled decay):
+// with L2 weight decay added to the gradient (not AdamW's decoupled decay;
+// none for a Param.NoDecay):
 //
 //	g ← g + WeightDecay·p
 //	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
@@ -138,8 +139,12 @@ func (o *Adam) StepScaled(params []*Param, scale float32) {
 		w, g, m, v := p.Value.Data, p.Grad.Data, o.m[i].Data, o.v[i].Data
 		m, v = m[:len(w)], v[:len(w)]
 		g = g[:len(w)]
+		wd := o.WeightDecay
+		if p.NoDecay {
+			wd = 0
+		}
 		for j := range w {
-			gj := scale*g[j] + o.WeightDecay*w[j]
+			gj := scale*g[j] + wd*w[j]
 			m[j] = o.Beta1*m[j] + (1-o.Beta1)*gj
 			v[j] = o.Beta2*v[j] + (1-o.Beta2)*gj*gj
 			denom := float32(math.Sqrt(float64(v[j])))/sqrtBC2 + o.Eps

@@ -50,6 +50,38 @@ func TestSGDWeightDecay(t *testing.T) {
 	assert.InDelta(t, -1-0.1*(0.25-0.01), p.Value.Data[1], 1e-6)
 }
 
+// TestNoDecay: a Param.NoDecay takes the plain step under weight decay, in
+// SGD (large enough to be split into spans) and Adam, while the others
+// still decay.
+func TestNoDecay(t *testing.T) {
+	const n = 3*updateBlock + 5
+	mk := func() (kept, decayed *Param) {
+		kept, decayed = NewParam("kept", n), NewParam("decayed", n)
+		for i := range n {
+			kept.Value.Data[i], kept.Grad.Data[i] = 1, 0.5
+			decayed.Value.Data[i], decayed.Grad.Data[i] = 1, 0.5
+		}
+		kept.NoDecay = true
+		return kept, decayed
+	}
+	kept, decayed := mk()
+	(&SGD{LR: 0.1, WeightDecay: 0.2}).Step([]*Param{kept, decayed})
+	for i := range n {
+		require.Equal(t, float32(1-0.1*0.5), kept.Value.Data[i], "SGD, kept[%d]", i)
+		require.InDelta(t, 1-0.1*(0.5+0.2), decayed.Value.Data[i], 1e-6, "SGD, decayed[%d]", i)
+	}
+
+	// Adam, with zero gradients: only the decay moves a parameter.
+	kept = paramOf("kept", []float32{1, -2}, []float32{0, 0})
+	decayed = paramOf("decayed", []float32{1, -2}, []float32{0, 0})
+	kept.NoDecay = true
+	opt := NewAdam(0.1)
+	opt.WeightDecay = 0.2
+	opt.Step([]*Param{kept, decayed})
+	require.Equal(t, []float32{1, -2}, kept.Value.Data, "Adam, kept")
+	require.InDeltaSlice(t, []float32{0.9, -1.9}, decayed.Value.Data, 1e-6, "Adam, decayed")
+}
+
 func TestClipGradNorm(t *testing.T) {
 	mk := func() []*Param {
 		return []*Param{paramOf("a", []float32{0, 0}, []float32{3, 4}), paramOf("b", []float32{0}, []float32{-12})}

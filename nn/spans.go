@@ -92,14 +92,18 @@ func (g *gradPass) RunShare(w int) {
 		units, per := p.spanShape(g.all)
 		u0 := (s - g.first[pi]) * per
 		u1 := min(u0+per, units)
+		decay := g.decay
+		if p.NoDecay {
+			decay = 1
+		}
 		var ss float64
 		if p.rows == nil || g.all {
-			ss = g.span(p.Value.Data[u0:u1], p.Grad.Data[u0:u1])
+			ss = g.span(p.Value.Data[u0:u1], p.Grad.Data[u0:u1], decay)
 		} else {
 			d := p.Value.Dim(1)
 			for _, r := range p.rows.list[u0:u1] {
 				o := int(r) * d
-				ss += g.span(p.Value.Data[o:o+d], p.Grad.Data[o:o+d])
+				ss += g.span(p.Value.Data[o:o+d], p.Grad.Data[o:o+d], decay)
 			}
 		}
 		if g.kind == sumSquares {
@@ -109,8 +113,9 @@ func (g *gradPass) RunShare(w int) {
 }
 
 // span does the pass's work on one contiguous piece of a parameter and its
-// gradient, and returns Σ g² for sumSquares.
-func (g *gradPass) span(w, grad []float32) float64 {
+// gradient (sgdUpdate: with the parameter's weight-decay factor decay), and
+// returns Σ g² for sumSquares.
+func (g *gradPass) span(w, grad []float32, decay float32) float64 {
 	if g.kind == sumSquares {
 		return float64(asm.SumSquares(grad))
 	}
@@ -118,8 +123,8 @@ func (g *gradPass) span(w, grad []float32) float64 {
 	// L1 cache when it is cleared.
 	for i := 0; i < len(w); i += updateBlock {
 		j := min(i+updateBlock, len(w))
-		if g.decay != 1 {
-			asm.Scale(g.decay, w[i:j])
+		if decay != 1 {
+			asm.Scale(decay, w[i:j])
 		}
 		asm.Axpy(-g.lr, grad[i:j], w[i:j])
 		clear(grad[i:j])

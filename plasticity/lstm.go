@@ -140,6 +140,21 @@ func (l *LSTM) Forward(t *autodiff.Tape, x *autodiff.Var, batch int) *autodiff.V
 	return x
 }
 
+// PlasticityParams returns the parameters the variant adds to the baseline
+// LSTM, layer by layer: α, η, the modulator's weights and bias and the
+// fan-out's (those it has).
+func (l *LSTM) PlasticityParams() []*nn.Param {
+	var ps []*nn.Param
+	for _, layer := range l.Layers {
+		for _, p := range []*nn.Param{layer.Alpha, layer.Eta, layer.ModWeight, layer.ModBias, layer.FanWeight, layer.FanBias} {
+			if p != nil {
+				ps = append(ps, p)
+			}
+		}
+	}
+	return ps
+}
+
 // ResetState sets every layer's h, c and traces to zero.
 func (l *LSTM) ResetState() {
 	for _, layer := range l.Layers {

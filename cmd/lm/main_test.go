@@ -186,7 +186,7 @@ func TestHelpGoesToStdoutAndExitsZero(t *testing.T) {
 	for _, flag := range []string{"-preset", "-layers", "-hidden", "-emb", "-bptt", "-batch", "-lr", "-decay",
 		"-decay-start", "-epochs", "-clip", "-l2", "-init", "-dropout", "-seed", "-threads", "-optimizer", "-data",
 		"-no-verify", "-out", "-resume", "-log", "-model", "-match-params", "-mod-input", "-fanout", "-eta",
-		"-alpha", "-hebb-clip", "-agdiv", "-fan-init", "-bench-batches"} {
+		"-alpha", "-hebb-clip", "-agdiv", "-fan-init", "-l2-exempt", "-bench-batches"} {
 		assert.Regexp(t, `(?m)^  `+flag+`( |$)`, stdout)
 	}
 	assert.Contains(t, stdout, "zaremba-medium  2×650")

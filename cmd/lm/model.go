@@ -57,6 +57,11 @@ func buildModel(cfg config.Config, vocab int) (*nn.LM, config.Config, int, error
 	if err != nil {
 		return nil, cfg, 0, err
 	}
+	if cfg.Plasticity.L2Exempt {
+		for _, p := range m.RNN.(*plasticity.LSTM).PlasticityParams() {
+			p.NoDecay = true
+		}
+	}
 	return m, cfg, baseline, nil
 }
 

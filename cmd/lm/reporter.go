@@ -118,6 +118,9 @@ func banner(command, isa string, procs int, info RunInfo) string {
 		if p.FanInit != 0 && p.FanInit != 1 {
 			fmt.Fprintf(&b, " · fan-init %g", p.FanInit)
 		}
+		if p.L2Exempt {
+			b.WriteString(" · l2-exempt")
+		}
 		b.WriteString("\n")
 	}
 	data := c.Data

@@ -16,6 +16,7 @@ import (
 	"github.com/neuromod-go/neuromod/internal/config"
 	"github.com/neuromod-go/neuromod/internal/runlog"
 	"github.com/neuromod-go/neuromod/nn"
+	"github.com/neuromod-go/neuromod/plasticity"
 )
 
 // tinyCorpus writes a small corpus in PTB's format: sentences drawn from a
@@ -296,4 +297,32 @@ func TestFanInit(t *testing.T) {
 	assert.Greater(t, maxFan(0.05), float32(0.04))
 	assert.Greater(t, maxFan(0), float32(0.9))
 	assert.Greater(t, maxFan(1), float32(0.9))
+}
+
+// -l2-exempt exempts exactly the plasticity parameters of every layer from
+// the weight decay (the optimisers' side is nn's TestNoDecay).
+func TestL2Exempt(t *testing.T) {
+	for _, model := range []string{config.ModelPlastic, config.ModelNeuromod, config.ModelRetro} {
+		cfg := config.Default()
+		cfg.Model, cfg.Hidden, cfg.Emb, cfg.Layers = model, 16, 8, 2
+		cfg.Plasticity.L2Exempt = true
+		m, _, _, err := buildModel(cfg, 50)
+		require.NoError(t, err)
+		exempt := 0
+		for _, p := range m.Params() {
+			plastic := regexp.MustCompile(`^rnn\.(alpha|eta|mod_weight|mod_bias|fan_weight|fan_bias)_l[01]$`).MatchString(p.Name)
+			assert.Equal(t, plastic, p.NoDecay, "%s: %s", model, p.Name)
+			if p.NoDecay {
+				exempt++
+			}
+		}
+		assert.Equal(t, 2*len(m.RNN.(*plasticity.LSTM).Layers[0].Params()[4:]), exempt, model)
+
+		cfg.Plasticity.L2Exempt = false
+		m, _, _, err = buildModel(cfg, 50)
+		require.NoError(t, err)
+		for _, p := range m.Params() {
+			assert.False(t, p.NoDecay, "%s without -l2-exempt: %s", model, p.Name)
+		}
+	}
 }

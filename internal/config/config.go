@@ -71,6 +71,10 @@ type Plasticity struct {
 	// U(−FanInit, FanInit); 1 is PyTorch's default for a Linear(1, ·).
 	// Checkpoints from before it existed leave it 0, which means 1.
 	FanInit float64 `json:"fan_init,omitempty"`
+	// L2Exempt exempts the plasticity parameters (α, η, the modulator and
+	// its fan-out) from the L2 weight decay, which then applies to the
+	// baseline's weights alone.
+	L2Exempt bool `json:"l2_exempt,omitempty"`
 }
 
 // Config is the configuration of lm train. Lengths are counts (layers,

@@ -65,6 +65,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&p.HebbClip, "hebb-clip", p.HebbClip, "Hebbian trace clip bound")
 	fs.Float64Var(&p.AGDiv, "agdiv", p.AGDiv, "divisor of alpha's gradient (1: off)")
 	fs.Float64Var(&p.FanInit, "fan-init", p.FanInit, "the modulator fan-out's weights and biases start in U(-fan-init, fan-init)")
+	fs.BoolVar(&p.L2Exempt, "l2-exempt", p.L2Exempt, "exempt alpha, eta, the modulator and its fan-out from the L2 weight decay")
 
 	fs.StringVar(&c.Data, "data", c.Data,
 		"directory with ptb.{train,valid,test}.txt (default: download PTB into the user cache)")
