@@ -46,10 +46,9 @@ type Layer struct {
 	// DeferWeightHH makes Backward leave W_hh's gradient to a call of
 	// WeightHHGrad (which a caller can run in the background).
 	DeferWeightHH bool
-	// Scratch holds the trace-sized buffers that live only within a Forward
-	// or a Backward. Layers whose passes never overlap (the layers of one
-	// stack, and a layer's training and evaluation cores) may share one;
-	// nil gives the layer its own.
+	// Scratch holds the trace-sized buffers that live only within a
+	// Backward. Layers whose backward passes never overlap (the layers of
+	// one stack) may share one; nil gives the layer its own.
 	Scratch *Scratch
 
 	// rowBlock, when positive, replaces traceBlock (for tests, which take
@@ -73,9 +72,9 @@ type Layer struct {
 	spareHebb, spareE []float32
 
 	// The plastic matrices are kept in padded rows: H rows of hp columns
-	// (padWidth), zeros in the padding (the traces Forward updates are the
-	// Scratch's). The parameters' padded copies, per their shape (padTo),
-	// and g(t) padded ([T, B, hp]).
+	// (padWidth), zeros in the padding, as the State's traces are. The
+	// parameters' padded copies, per their shape (padTo), and g(t) padded
+	// ([T, B, hp]).
 	hp                     int
 	alpha, eta, fanW, fanB []float32
 	etaScalar              []float32 // Retro's clamped copy of a scalar η
@@ -100,8 +99,8 @@ type Layer struct {
 	shares shares
 }
 
-// Scratch is the trace-sized working memory of Layer.Forward and
-// Layer.Backward, in padded rows like the layer's traces.
+// Scratch is the trace-sized working memory of Layer.Backward, in padded
+// rows like the layer's traces.
 type Scratch struct {
 	// Layers is the number of layers sharing the Scratch (0 counts as 1).
 	// Each keeps its own checkpoints while the replay buffers here are
@@ -436,9 +435,6 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	l.ms = grow(l.ms, steps*b)
 	l.pnext = grow(l.pnext, b*hp)
 	l.posts = grow(l.posts, steps*b*hp)
-	if l.Scratch == nil {
-		l.Scratch = new(Scratch)
-	}
 	retro := c.Variant == Retro
 	// Where the steps between the checkpoints keep the traces: st's own
 	// buffers in inference, else the spares — the last recorded Forward's

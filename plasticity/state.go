@@ -35,10 +35,10 @@ func NewState(c Config, batch int) *State {
 		Batch: batch, Hidden: h, Stride: hp,
 		H:    make([]float32, batch*h),
 		C:    make([]float32, batch*h),
-		Hebb: zeroedAt(nil, batch*h*hp, slotStateHebb),
+		Hebb: growAt(nil, batch*h*hp, slotStateHebb), // fresh, so zero
 	}
 	if c.Variant == Retro {
-		s.E = zeroedAt(nil, batch*h*hp, slotStateE)
+		s.E = growAt(nil, batch*h*hp, slotStateE)
 	}
 	return s
 }
@@ -58,9 +58,11 @@ func (s *State) Clone() *State {
 	c := *s
 	c.H = append([]float32(nil), s.H...)
 	c.C = append([]float32(nil), s.C...)
-	c.Hebb = append(growAt(nil, len(s.Hebb), slotStateHebb)[:0], s.Hebb...)
+	c.Hebb = growAt(nil, len(s.Hebb), slotStateHebb)
+	copy(c.Hebb, s.Hebb)
 	if len(s.E) > 0 {
-		c.E = append(growAt(nil, len(s.E), slotStateE)[:0], s.E...)
+		c.E = growAt(nil, len(s.E), slotStateE)
+		copy(c.E, s.E)
 	}
 	return &c
 }
