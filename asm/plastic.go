@@ -245,44 +245,56 @@ func RetroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta [
 // PlasticReadHebbUpdateBackward is the backward pass of one step's plastic
 // read followed by that of the previous step's trace update, in one pass
 // over the trace gradient they share: the plastic layer's backward runs the
-// read of step t+1 (hebbNext = Hebb(t+1), h = h(t), da the gradient of step
+// read of step t+1 (of Hebb(t+1), with h = h(t) and da the gradient of step
 // t+1's read) and then the update Hebb(t) → Hebb(t+1) of step t (hebb, pre =
 // h(t−1), post = g(t), …), and the second needs just the gradient the first
 // completes, row by row. dhebb holds on entry the gradient of Hebb(t+1)
 // from later steps, and on return that of Hebb(t) through the update. One α
-// per connection. Elementwise results are bit-identical to the two calls;
-// the sums are reassociated as theirs are.
+// per connection.
 //
-//	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+// Hebb(t+1) is not an argument: the kernel recomputes it from hebb as the
+// update does, with the same operations (HebbUpdate's and HebbUpdateRead's
+// at the same level give the same bits), in the pass that needs it. That
+// costs a few operations per element and saves streaming a whole trace per
+// sample and step, which matters because the backward's working set (the
+// traces, their gradients and the shared matrices with theirs) outgrows the
+// core's L2 cache at the paper's sizes. Elementwise results are
+// bit-identical to the three calls below; the sums are reassociated as
+// theirs are.
+//
+//	HebbUpdate(next, hebb, pre, post, scale, bias, m, clip)
+//	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, next)
 //	return HebbUpdateBackward(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
-func PlasticReadHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) (dm float32) {
+func PlasticReadHebbUpdateBackward(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) (dm float32) {
 	r, n := len(pre), len(post)
 	checkLen("PlasticReadHebbUpdateBackward", r, len(dh), len(h), len(dpre))
 	checkLen("PlasticReadHebbUpdateBackward", n, len(da), len(dpost))
-	checkRect("PlasticReadHebbUpdateBackward", r, n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(hebb))
+	checkRect("PlasticReadHebbUpdateBackward", r, n, len(dalpha), len(alpha), len(dhebb), len(hebb))
 	checkMod("PlasticReadHebbUpdateBackward", r, n, len(scale), len(bias))
 	checkLen("PlasticReadHebbUpdateBackward", len(scale), len(dscale))
 	checkLen("PlasticReadHebbUpdateBackward", len(bias), len(dbias))
-	return readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+	return readHebbUpdateBackward(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 }
 
 // PlasticReadRetroUpdateBackward is PlasticReadHebbUpdateBackward for
-// retroactive neuromodulation: the read's backward of step t+1, then
+// retroactive neuromodulation: the read's backward of step t+1, of
+// Hebb(t+1) recomputed from hebb and elig as RetroUpdate computes it, then
 // RetroUpdateBackward of step t.
 //
-//	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+//	RetroUpdate(next, nextElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+//	PlasticReadBackward(dh, dalpha, dhebb, da, h, alpha, next)
 //	return RetroUpdateBackward(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
-func PlasticReadRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) (dm float32) {
+func PlasticReadRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) (dm float32) {
 	r, n := len(pre), len(post)
 	checkLen("PlasticReadRetroUpdateBackward", r, len(dh), len(h), len(dpre))
 	checkLen("PlasticReadRetroUpdateBackward", n, len(da), len(dpost))
-	checkRect("PlasticReadRetroUpdateBackward", r, n, len(dalpha), len(alpha), len(hebbNext), len(dhebb), len(delig), len(hebb), len(elig))
+	checkRect("PlasticReadRetroUpdateBackward", r, n, len(dalpha), len(alpha), len(dhebb), len(delig), len(hebb), len(elig))
 	checkMod("PlasticReadRetroUpdateBackward", r, n, len(scale), len(bias))
 	checkEta("PlasticReadRetroUpdateBackward", r, n, len(eta))
 	checkLen("PlasticReadRetroUpdateBackward", len(scale), len(dscale))
 	checkLen("PlasticReadRetroUpdateBackward", len(bias), len(dbias))
 	checkLen("PlasticReadRetroUpdateBackward", len(eta), len(deta))
-	return readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	return readRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
 
 // checkRect panics unless every length is r·n.

@@ -311,16 +311,16 @@ func plasticRetroFanBackMatAVX512(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, 
 // update's backward row by row.
 //
 //go:noescape
-func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
+func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
 
 // plasticReadHebbFanBackMatAVX512 is readHebbUpdateBackward for a whole
 // matrix with a per-connection fan-out and bias.
 //
 //go:noescape
-func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
+func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
 
 // plasticReadRetroFanBackMatAVX512 is readRetroUpdateBackward for a whole
 // matrix with a per-connection fan-out, bias and η.
 //
 //go:noescape
-func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
+func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)

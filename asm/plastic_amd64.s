@@ -118,8 +118,9 @@ TEXT ·plasticReadBackRowAVX512(SB), NOSPLIT, $0-132
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
-#define RB_STEP(LD, ST) \
-	LD((R9)(AX*4), Z0)  /* w */; \
+// RB_CORE is RB_STEP on the trace element already in Z0: the fused
+// backward kernels compute it there instead of loading it.
+#define RB_CORE(LD, ST) \
 	LD((R8)(AX*4), Z1)  /* a */; \
 	LD((R10)(AX*4), Z2) /* da */; \
 	LD((DI)(AX*4), Z3)  /* dA */; \
@@ -135,6 +136,10 @@ TEXT ·plasticReadBackRowAVX512(SB), NOSPLIT, $0-132
 	VMULPS Z0, Z1, Z7   /* a*w */; \
 	VMULPS Z2, Z7, Z7; \
 	VADDPS Z7, Z9, Z9
+
+#define RB_STEP(LD, ST) \
+	LD((R9)(AX*4), Z0)  /* w */; \
+	RB_CORE(LD, ST)
 
 	// Whole vectors with plain loads and stores, then the masked tail.
 	VEC_LOOP(RB_STEP, R11, rb_full, rb_loop, rb_body, rb_done)
@@ -2032,14 +2037,61 @@ rfbm_done:
 	VZEROUPPER
 	RET
 
-// func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
+// The fused backward kernels' read steps: RB_CORE on the trace after step
+// t's update, computed in Z0 from the trace w of step t with the update
+// kernels' operations in their order (HEBB_STEP with M = u*m, HF_STEP,
+// RF_STEP), so that it has the bits the forward pass wrote. Z28 holds
+// pre[i], Z25 −clip; R13 is post (or u), R12 u (or e), DX beta.
+#define RBS_STEP(LD, ST) \
+	LD((R13)(AX*4), Z26)  /* post */; \
+	LD((R12)(AX*4), Z27)  /* u */; \
+	LD((R9)(AX*4), Z0)    /* w */; \
+	VMULPS Z26, Z28, Z26  /* d = x*post */; \
+	VMULPS Z12, Z27, Z27  /* M = u*m */; \
+	VMULPS Z26, Z27, Z26  /* M*d */; \
+	VADDPS Z26, Z0, Z0; \
+	VMAXPS Z0, Z25, Z0; \
+	VMINPS Z0, Z10, Z0    /* the updated trace */; \
+	RB_CORE(LD, ST)
+
+#define RBF_STEP(LD, ST) \
+	LD((R13)(AX*4), Z26)  /* post */; \
+	LD((R12)(AX*4), Z27)  /* u */; \
+	LD((DX)(AX*4), Z29)   /* beta */; \
+	LD((R9)(AX*4), Z0)    /* w */; \
+	VMULPS Z26, Z28, Z26  /* d = x*post */; \
+	VMULPS Z12, Z27, Z27; \
+	VADDPS Z29, Z27, Z27  /* M = u*m + beta */; \
+	VMULPS Z26, Z27, Z26  /* M*d */; \
+	VADDPS Z26, Z0, Z0; \
+	VMAXPS Z0, Z25, Z0; \
+	VMINPS Z0, Z10, Z0    /* the updated trace */; \
+	RB_CORE(LD, ST)
+
+#define RBR_STEP(LD, ST) \
+	LD((R13)(AX*4), Z27)  /* u */; \
+	LD((DX)(AX*4), Z29)   /* beta */; \
+	LD((R12)(AX*4), Z26)  /* e */; \
+	LD((R9)(AX*4), Z0)    /* w */; \
+	VMULPS Z12, Z27, Z27; \
+	VADDPS Z29, Z27, Z27  /* M = u*m + beta */; \
+	VMULPS Z26, Z27, Z26  /* M*e */; \
+	VADDPS Z26, Z0, Z0; \
+	VMAXPS Z0, Z25, Z0; \
+	VMINPS Z0, Z10, Z0    /* the updated trace */; \
+	RB_CORE(LD, ST)
+
+// func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
 // The read's backward of step t+1 then the update's backward of step t with
 // M = u*m, one u per connection and no bias, row by row over whole matrices:
-// per row, RB_STEP (dh[i] += its sum) and then HSB_STEP on the same row of
-// dW (dpre[i] += its sum); returns dm. See PlasticReadHebbUpdateBackward.
-TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-348
-	VBROADCASTSS m+336(FP), Z12
-	VBROADCASTSS clip+340(FP), Z10
+// per row, RBS_STEP (the updated trace's row recomputed, the read's backward
+// on it, dh[i] += its sum) and then HSB_STEP on the same row of dW (dpre[i]
+// += its sum); returns dm. See PlasticReadHebbUpdateBackward.
+TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-324
+	VBROADCASTSS m+312(FP), Z12
+	VBROADCASTSS clip+316(FP), Z10
+	VXORPS Z25, Z25, Z25
+	VSUBPS Z10, Z25, Z25          // −clip
 	MOVL $0x7fffffff, BX
 	VPBROADCASTD BX, Z11          // |·| mask
 	MOVL $0x3f800000, BX
@@ -2052,9 +2104,9 @@ TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-348
 	MOVQ BX, h-24(SP)
 	MOVQ dh_base+0(FP), BX
 	MOVQ BX, dh-32(SP)
-	MOVQ pre_base+264(FP), BX
+	MOVQ pre_base+240(FP), BX
 	MOVQ BX, pre-40(SP)
-	MOVQ dpre_base+168(FP), BX
+	MOVQ dpre_base+144(FP), BX
 	MOVQ BX, dpre-48(SP)
 	XORQ AX, AX
 	KXNORW K1, K1, K1
@@ -2064,15 +2116,21 @@ rhsb_row:
 	JGE  rhsb_done
 	MOVQ AX, row-16(SP)
 
-	// The read's backward on row i of step t+1's trace (RB_STEP).
+	// The read's backward on row i of step t+1's trace, which RBS_STEP
+	// recomputes from the trace of step t.
 	MOVQ dalpha_base+24(FP), DI
-	MOVQ dW_base+144(FP), SI
+	MOVQ dW_base+120(FP), SI
 	MOVQ alpha_base+96(FP), R8
-	MOVQ hebbNext_base+120(FP), R9
+	MOVQ w_base+216(FP), R9
 	MOVQ da_base+48(FP), R10
+	MOVQ u_base+288(FP), R12
+	MOVQ post_base+264(FP), R13
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	SUBQ BX, R13                  // post, likewise
+	MOVQ pre-40(SP), BX
+	VBROADCASTSS (BX), Z28        // pre[i]
 	MOVQ h-24(SP), BX
 	VBROADCASTSS (BX), Z8         // h[i]
 	ADDQ $4, BX
@@ -2080,7 +2138,7 @@ rhsb_row:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-	VEC_LOOP(RB_STEP, R11, rhsb_rfull, rhsb_rtail, rhsb_rbody, rhsb_rnext)
+	VEC_LOOP(RBS_STEP, R11, rhsb_rfull, rhsb_rtail, rhsb_rbody, rhsb_rnext)
 
 rhsb_rnext:
 	VMOVAPS Z9, Z0
@@ -2095,12 +2153,12 @@ rhsb_rnext:
 	// The update's backward on the same row of step t, its trace gradient
 	// row still in cache.
 
-	MOVQ dW_base+144(FP), DI
-	MOVQ dpost_base+192(FP), SI
-	MOVQ dU_base+216(FP), R8
-	MOVQ w_base+240(FP), R10
-	MOVQ post_base+288(FP), R11
-	MOVQ u_base+312(FP), R12
+	MOVQ dW_base+120(FP), DI
+	MOVQ dpost_base+168(FP), SI
+	MOVQ dU_base+192(FP), R8
+	MOVQ w_base+216(FP), R10
+	MOVQ post_base+264(FP), R11
+	MOVQ u_base+288(FP), R12
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, SI
@@ -2128,16 +2186,18 @@ rhsb_unext:
 rhsb_done:
 	VMOVAPS Z16, Z0
 	HSUM512
-	MOVSS   X0, dm+344(FP)
+	MOVSS   X0, dm+320(FP)
 	VZEROUPPER
 	RET
 
-// func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
+// func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
 // plasticReadHebbScaleBackMatAVX512 with M = u*m + beta, one fan-out weight
-// and bias per connection (HFB_STEP).
-TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-396
-	VBROADCASTSS m+384(FP), Z12
-	VBROADCASTSS clip+388(FP), Z10
+// and bias per connection (RBF_STEP, HFB_STEP).
+TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-372
+	VBROADCASTSS m+360(FP), Z12
+	VBROADCASTSS clip+364(FP), Z10
+	VXORPS Z25, Z25, Z25
+	VSUBPS Z10, Z25, Z25          // −clip
 	MOVL $0x7fffffff, BX
 	VPBROADCASTD BX, Z11          // |·| mask
 	MOVL $0x3f800000, BX
@@ -2150,9 +2210,9 @@ TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-396
 	MOVQ BX, h-24(SP)
 	MOVQ dh_base+0(FP), BX
 	MOVQ BX, dh-32(SP)
-	MOVQ pre_base+288(FP), BX
+	MOVQ pre_base+264(FP), BX
 	MOVQ BX, pre-40(SP)
-	MOVQ dpre_base+168(FP), BX
+	MOVQ dpre_base+144(FP), BX
 	MOVQ BX, dpre-48(SP)
 	XORQ AX, AX
 	KXNORW K1, K1, K1
@@ -2162,15 +2222,22 @@ rhfb_row:
 	JGE  rhfb_done
 	MOVQ AX, row-16(SP)
 
-	// The read's backward on row i of step t+1's trace (RB_STEP).
+	// The read's backward on row i of step t+1's trace, which RBF_STEP
+	// recomputes from the trace of step t.
 	MOVQ dalpha_base+24(FP), DI
-	MOVQ dW_base+144(FP), SI
+	MOVQ dW_base+120(FP), SI
 	MOVQ alpha_base+96(FP), R8
-	MOVQ hebbNext_base+120(FP), R9
+	MOVQ w_base+240(FP), R9
 	MOVQ da_base+48(FP), R10
+	MOVQ u_base+312(FP), R12
+	MOVQ post_base+288(FP), R13
+	MOVQ beta_base+336(FP), DX
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	SUBQ BX, R13                  // post, likewise
+	MOVQ pre-40(SP), BX
+	VBROADCASTSS (BX), Z28        // pre[i]
 	MOVQ h-24(SP), BX
 	VBROADCASTSS (BX), Z8         // h[i]
 	ADDQ $4, BX
@@ -2178,7 +2245,7 @@ rhfb_row:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-	VEC_LOOP(RB_STEP, R11, rhfb_rfull, rhfb_rtail, rhfb_rbody, rhfb_rnext)
+	VEC_LOOP(RBF_STEP, R11, rhfb_rfull, rhfb_rtail, rhfb_rbody, rhfb_rnext)
 
 rhfb_rnext:
 	VMOVAPS Z9, Z0
@@ -2193,14 +2260,14 @@ rhfb_rnext:
 	// The update's backward on the same row of step t, its trace gradient
 	// row still in cache.
 
-	MOVQ dW_base+144(FP), DI
-	MOVQ dpost_base+192(FP), SI
-	MOVQ dU_base+216(FP), R8
-	MOVQ dB_base+240(FP), R9
-	MOVQ w_base+264(FP), R10
-	MOVQ post_base+312(FP), R11
-	MOVQ u_base+336(FP), R12
-	MOVQ beta_base+360(FP), R13
+	MOVQ dW_base+120(FP), DI
+	MOVQ dpost_base+168(FP), SI
+	MOVQ dU_base+192(FP), R8
+	MOVQ dB_base+216(FP), R9
+	MOVQ w_base+240(FP), R10
+	MOVQ post_base+288(FP), R11
+	MOVQ u_base+312(FP), R12
+	MOVQ beta_base+336(FP), R13
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, SI
@@ -2228,23 +2295,25 @@ rhfb_unext:
 rhfb_done:
 	VMOVAPS Z16, Z0
 	HSUM512
-	MOVSS   X0, dm+392(FP)
+	MOVSS   X0, dm+368(FP)
 	VZEROUPPER
 	RET
 
-// func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, hebbNext, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
+// func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
 // plasticReadHebbScaleBackMatAVX512 for retroactive neuromodulation with one
-// fan-out weight and bias and one η per connection: per row, RB_STEP and
+// fan-out weight and bias and one η per connection: per row, RBR_STEP and
 // then RFB_STEP.
-TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-492
-	MOVQ beta_base+432(FP), BX
+TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-468
+	MOVQ beta_base+408(FP), BX
 	MOVQ BX, beta-8(SP)
-	MOVQ eta_base+456(FP), BX
+	MOVQ eta_base+432(FP), BX
 	MOVQ BX, eta-16(SP)
-	MOVQ deta_base+288(FP), BX
+	MOVQ deta_base+264(FP), BX
 	MOVQ BX, deta-24(SP)
-	VBROADCASTSS m+480(FP), Z12
-	VBROADCASTSS clip+484(FP), Z10
+	VBROADCASTSS m+456(FP), Z12
+	VBROADCASTSS clip+460(FP), Z10
+	VXORPS Z25, Z25, Z25
+	VSUBPS Z10, Z25, Z25          // −clip
 	MOVL $0x7fffffff, BX
 	VPBROADCASTD BX, Z11          // |·| mask
 	MOVL $0x3f800000, BX
@@ -2257,9 +2326,9 @@ TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-492
 	MOVQ BX, h-48(SP)
 	MOVQ dh_base+0(FP), BX
 	MOVQ BX, dh-56(SP)
-	MOVQ pre_base+360(FP), BX
+	MOVQ pre_base+336(FP), BX
 	MOVQ BX, pre-64(SP)
-	MOVQ dpre_base+192(FP), BX
+	MOVQ dpre_base+168(FP), BX
 	MOVQ BX, dpre-72(SP)
 	XORQ AX, AX
 	KXNORW K1, K1, K1
@@ -2269,12 +2338,16 @@ rrfb_row:
 	JGE  rrfb_done
 	MOVQ AX, row-40(SP)
 
-	// The read's backward on row i of step t+1's trace (RB_STEP).
+	// The read's backward on row i of step t+1's trace, which RBR_STEP
+	// recomputes from the traces of step t.
 	MOVQ dalpha_base+24(FP), DI
-	MOVQ dW_base+144(FP), SI
+	MOVQ dW_base+120(FP), SI
 	MOVQ alpha_base+96(FP), R8
-	MOVQ hebbNext_base+120(FP), R9
+	MOVQ w_base+288(FP), R9
 	MOVQ da_base+48(FP), R10
+	MOVQ e_base+312(FP), R12
+	MOVQ u_base+384(FP), R13
+	MOVQ beta_base+408(FP), DX
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
@@ -2285,7 +2358,7 @@ rrfb_row:
 	VXORPS Z9, Z9, Z9
 	MOVQ da_len+56(FP), CX
 
-	VEC_LOOP(RB_STEP, R11, rrfb_rfull, rrfb_rtail, rrfb_rbody, rrfb_rnext)
+	VEC_LOOP(RBR_STEP, R11, rrfb_rfull, rrfb_rtail, rrfb_rbody, rrfb_rnext)
 
 rrfb_rnext:
 	VMOVAPS Z9, Z0
@@ -2300,15 +2373,15 @@ rrfb_rnext:
 	// The update's backward on the same row of step t, its trace gradient
 	// row still in cache.
 
-	MOVQ dW_base+144(FP), DI
-	MOVQ dE_base+168(FP), SI
-	MOVQ dpost_base+216(FP), R8
-	MOVQ dU_base+240(FP), R9
-	MOVQ dB_base+264(FP), R10
-	MOVQ w_base+312(FP), R11
-	MOVQ e_base+336(FP), R12
-	MOVQ post_base+384(FP), R13
-	MOVQ u_base+408(FP), DX
+	MOVQ dW_base+120(FP), DI
+	MOVQ dE_base+144(FP), SI
+	MOVQ dpost_base+192(FP), R8
+	MOVQ dU_base+216(FP), R9
+	MOVQ dB_base+240(FP), R10
+	MOVQ w_base+288(FP), R11
+	MOVQ e_base+312(FP), R12
+	MOVQ post_base+360(FP), R13
+	MOVQ u_base+384(FP), DX
 	MOVQ AX, BX
 	SHLQ $2, BX
 	SUBQ BX, R8
@@ -2336,6 +2409,6 @@ rrfb_unext:
 rrfb_done:
 	VMOVAPS Z16, Z0
 	HSUM512
-	MOVSS   X0, dm+488(FP)
+	MOVSS   X0, dm+464(FP)
 	VZEROUPPER
 	RET

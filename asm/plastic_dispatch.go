@@ -85,40 +85,48 @@ func retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta [
 	}
 }
 
-// readHebbUpdateBackward fuses the two passes where the level has a
-// whole-matrix kernel for the shape, and runs the two drivers in turn
-// otherwise.
-func readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+// readHebbUpdateBackward fuses the passes where the level has a
+// whole-matrix kernel for the shape, and otherwise recomputes the updated
+// trace into a buffer and runs the drivers in turn.
+func readHebbUpdateBackward(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
 	k := plasticRowsFor()
 	if k == nil {
-		return readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+		return readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 	}
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) {
 		if len(bias) > 0 {
 			return inRowBlocks(rows, n, func(i0, i1 int) float32 {
-				return k.mat.readHebbFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
+				return k.mat.readHebbFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], m, clip)
 			})
 		}
 		return inRowBlocks(rows, n, func(i0, i1 int) float32 {
-			return k.mat.readHebbScaleBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
+			return k.mat.readHebbScaleBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], dhebb[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], hebb[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], m, clip)
 		})
 	}
-	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)
+	buf := borrowTraces(len(hebb))
+	defer traceBufPool.Put(buf)
+	next := (*buf)[:len(hebb)]
+	rowsHebbUpdate(k, next, hebb, pre, post, scale, bias, m, clip)
+	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, next)
 	return rowsHebbUpdateBackward(k, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 }
 
-func readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+func readRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	k := plasticRowsFor()
 	if k == nil {
-		return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+		return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 	}
 	rows, n := len(pre), len(post)
 	if k.mat != nil && perRow(rows, n, len(scale)) && len(bias) > 0 && len(eta) == rows*n {
 		return inRowBlocks(rows, n, func(i0, i1 int) float32 {
-			return k.mat.readRetroFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], hebbNext[i0*n:i1*n], dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
+			return k.mat.readRetroFanBack(dh[i0:i1], dalpha[i0*n:i1*n], da, h[i0:i1], alpha[i0*n:i1*n], dhebb[i0*n:i1*n], delig[i0*n:i1*n], dpre[i0:i1], dpost, dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], hebb[i0*n:i1*n], elig[i0*n:i1*n], pre[i0:i1], post, scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], m, clip)
 		})
 	}
-	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, hebbNext)
+	buf := borrowTraces(len(hebb))
+	defer traceBufPool.Put(buf)
+	next, nextElig := (*buf)[:len(hebb)], (*buf)[len(hebb):]
+	rowsRetroUpdate(k, next, nextElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, next)
 	return rowsRetroUpdateBackward(k, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }

@@ -82,10 +82,14 @@ func TestRetroUpdateRead(t *testing.T) {
 	}
 }
 
-// The read's backward fused with the update's backward, against the two
-// references in turn, at every level: the gradients of the traces, α, η,
-// the modulation and post are bit-exact (elementwise, or sums over i kept
-// in order), the sums over j (dh, dpre, dm, a scalar modulation's) near.
+// The read's backward fused with the update's backward, against the
+// references of what it stands for in turn — the update (whose result the
+// fused kernel recomputes rather than reads), the read's backward on its
+// result, the update's backward — at every level: the gradients of the
+// traces, α, η, the modulation and post are bit-exact (elementwise, or sums
+// over i kept in order), the sums over j (dh, dpre, dm, a scalar
+// modulation's) near. A recomputed trace that differed from the update's in
+// a single bit would show in dalpha, which is exact.
 func TestPlasticReadUpdateBackward(t *testing.T) {
 	for _, s := range modShapes() {
 		for _, retro := range []bool{false, true} {
@@ -115,28 +119,32 @@ func testReadUpdateBackward(t *testing.T, r *rand.Rand, n, off int, s modShape, 
 	da := newBuf(r, n, (off+3)%8, -1, 1)
 	h := newBuf(r, n, (off+4)%8, -1, 1)
 	alpha := newBuf(r, n*n, (off+5)%8, -1, 1)
-	next := newBuf(r, n*n, (off+6)%8, -1.2, 1.2)
+	next := make([]float32, n*n) // the reference's updated trace
 	dhebb := newBuf(r, n*n, (off+7)%8, -1, 1)
 	dpre := newBuf(r, n, off, -1, 1)
 	dpost := newBuf(r, n, (off+1)%8, -1, 1)
 	dscale := newBuf(r, len(in.scale.want), (off+2)%8, -1, 1)
 	dbias := newBuf(r, len(in.bias.want), (off+3)%8, -1, 1)
-	inputs := []*buf{in.hebb, in.pre, in.post, in.scale, in.bias, da, h, alpha, next}
+	inputs := []*buf{in.hebb, in.pre, in.post, in.scale, in.bias, da, h, alpha}
 	var want, got float32
 	if !retro {
-		want = readHebbUpdateBackwardGeneric(dh.want, dalpha.want, da.want, h.want, alpha.want, next.want, dhebb.want,
-			dpre.want, dpost.want, dscale.want, dbias.want, in.hebb.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, in.m, in.clip)
-		got = PlasticReadHebbUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, next.g.Data, dhebb.g.Data,
+		hebbUpdateGeneric(next, in.hebb.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, in.m, in.clip)
+		plasticReadBackwardGeneric(dh.want, dalpha.want, dhebb.want, da.want, h.want, alpha.want, next)
+		want = hebbUpdateBackwardGeneric(dhebb.want, dpre.want, dpost.want, dscale.want, dbias.want, in.hebb.want, in.pre.want, in.post.want,
+			in.scale.want, in.bias.want, in.m, in.clip)
+		got = PlasticReadHebbUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, dhebb.g.Data,
 			dpre.g.Data, dpost.g.Data, dscale.g.Data, dbias.g.Data, in.hebb.g.Data, in.pre.g.Data, in.post.g.Data, in.scale.g.Data, in.bias.g.Data, in.m, in.clip)
 	} else {
 		elig, eta := newEligEta(r, n, off, etaConn)
 		delig := newBuf(r, n*n, (off+6)%8, -1, 1)
 		deta := newBuf(r, len(eta.want), (off+7)%8, -1, 1)
 		inputs = append(inputs, elig, eta)
-		want = readRetroUpdateBackwardGeneric(dh.want, dalpha.want, da.want, h.want, alpha.want, next.want, dhebb.want, delig.want,
-			dpre.want, dpost.want, dscale.want, dbias.want, deta.want, in.hebb.want, elig.want, in.pre.want, in.post.want,
-			in.scale.want, in.bias.want, eta.want, in.m, in.clip)
-		got = PlasticReadRetroUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, next.g.Data, dhebb.g.Data, delig.g.Data,
+		retroUpdateGeneric(next, make([]float32, n*n), in.hebb.want, elig.want, in.pre.want, in.post.want, in.scale.want, in.bias.want,
+			eta.want, in.m, in.clip)
+		plasticReadBackwardGeneric(dh.want, dalpha.want, dhebb.want, da.want, h.want, alpha.want, next)
+		want = retroUpdateBackwardGeneric(dhebb.want, delig.want, dpre.want, dpost.want, dscale.want, dbias.want, deta.want,
+			in.hebb.want, elig.want, in.pre.want, in.post.want, in.scale.want, in.bias.want, eta.want, in.m, in.clip)
+		got = PlasticReadRetroUpdateBackward(dh.g.Data, dalpha.g.Data, da.g.Data, h.g.Data, alpha.g.Data, dhebb.g.Data, delig.g.Data,
 			dpre.g.Data, dpost.g.Data, dscale.g.Data, dbias.g.Data, deta.g.Data, in.hebb.g.Data, elig.g.Data, in.pre.g.Data, in.post.g.Data,
 			in.scale.g.Data, in.bias.g.Data, eta.g.Data, in.m, in.clip)
 		delig.exact(t, "delig")

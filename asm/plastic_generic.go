@@ -1,5 +1,7 @@
 package asm
 
+import "sync"
+
 // The references for the plastic-trace kernels. Products that feed a sum
 // are wrapped in float32(…) because Go may otherwise fuse a*b+c into one FMA
 // on some architectures (arm64); the conversion forces the rounding, so the
@@ -214,12 +216,36 @@ func retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias
 	plasticReadGeneric(p, h, alpha, dstHebb)
 }
 
-func readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
-	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+func readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	buf := borrowTraces(len(hebb))
+	defer traceBufPool.Put(buf)
+	next := (*buf)[:len(hebb)]
+	hebbUpdateGeneric(next, hebb, pre, post, scale, bias, m, clip)
+	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, next)
 	return hebbUpdateBackwardGeneric(dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 }
 
-func readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
-	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, hebbNext)
+func readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	buf := borrowTraces(len(hebb))
+	defer traceBufPool.Put(buf)
+	next, nextElig := (*buf)[:len(hebb)], (*buf)[len(hebb):]
+	retroUpdateGeneric(next, nextElig, hebb, elig, pre, post, scale, bias, eta, m, clip)
+	plasticReadBackwardGeneric(dh, dalpha, dhebb, da, h, alpha, next)
 	return retroUpdateBackwardGeneric(dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+}
+
+// traceBufPool lends the fused backward's reference and drivers room for the
+// trace after the update (and its eligibility trace), which they recompute
+// rather than take as an argument (see PlasticReadHebbUpdateBackward).
+var traceBufPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// borrowTraces returns a buffer of 2n values from traceBufPool; give it
+// back with traceBufPool.Put.
+func borrowTraces(n int) *[]float32 {
+	buf := traceBufPool.Get().(*[]float32)
+	if cap(*buf) < 2*n {
+		*buf = make([]float32, 2*n)
+	}
+	*buf = (*buf)[:2*n]
+	return buf
 }

@@ -30,9 +30,9 @@ func hebbUpdateRead(dst, hebb, pre, post, scale, bias []float32, m, clip float32
 func retroUpdateRead(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32, p, h, alpha []float32) {
 	retroUpdateReadGeneric(dstHebb, dstElig, hebb, elig, pre, post, scale, bias, eta, m, clip, p, h, alpha)
 }
-func readHebbUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
-	return readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
+func readHebbUpdateBackward(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias []float32, m, clip float32) float32 {
+	return readHebbUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale, dbias, hebb, pre, post, scale, bias, m, clip)
 }
-func readRetroUpdateBackward(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
-	return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, hebbNext, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
+func readRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
+	return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }

@@ -23,7 +23,7 @@ var rectShapes = [][2]int{{1, 16}, {3, 16}, {5, 32}, {17, 32}, {33, 48}, {31, 17
 // rectProblem is one random problem of every kernel's inputs.
 type rectProblem struct {
 	r, n                                int
-	hebb, elig, alpha, eta, next        []float32
+	hebb, elig, alpha, eta              []float32
 	pre, post, h, da                    []float32
 	scale, bias                         []float32
 	dhebb, delig, dalpha, dscale, dbias []float32
@@ -43,7 +43,7 @@ func newRectProblem(rnd *rand.Rand, r, n int, s modShape) *rectProblem {
 	}
 	q := &rectProblem{
 		r: r, n: n, hebb: v(r*n, -1.2, 1.2), elig: v(r*n, -1, 1), alpha: v(r*n, -1, 1), eta: v(r*n, 0, 1),
-		next: v(r*n, -1.2, 1.2), pre: v(r, -1, 1), post: v(n, -1, 1), h: v(r, -1, 1), da: v(n, -1, 1),
+		pre: v(r, -1, 1), post: v(n, -1, 1), h: v(r, -1, 1), da: v(n, -1, 1),
 		scale: v(ls, -1.5, 1.5), dhebb: v(r*n, -1, 1), delig: v(r*n, -1, 1), dalpha: v(r*n, -1, 1),
 		dscale: v(ls, -1, 1), deta: v(r*n, -1, 1), p: v(n, -1, 1), dh: v(r, -1, 1), dpre: v(r, -1, 1),
 		dpost: v(n, -1, 1), m: s.m, clip: 1,
@@ -56,7 +56,7 @@ func newRectProblem(rnd *rand.Rand, r, n int, s modShape) *rectProblem {
 
 func (q *rectProblem) clone() *rectProblem {
 	c := *q
-	for _, f := range []*[]float32{&c.hebb, &c.elig, &c.alpha, &c.eta, &c.next, &c.pre, &c.post, &c.h, &c.da,
+	for _, f := range []*[]float32{&c.hebb, &c.elig, &c.alpha, &c.eta, &c.pre, &c.post, &c.h, &c.da,
 		&c.scale, &c.bias, &c.dhebb, &c.delig, &c.dalpha, &c.dscale, &c.dbias, &c.deta, &c.p, &c.dh, &c.dpre, &c.dpost} {
 		*f = slices.Clone(*f)
 	}
@@ -141,9 +141,9 @@ func testRect(t *testing.T, q *rectProblem, s modShape) {
 	sums("HebbUpdateBackward dbias", g.dbias, w.dbias)
 	nearScalar(t, "HebbUpdateBackward dm", dmg, dmw, max(r, n))
 
-	dmw = readHebbUpdateBackwardGeneric(w.dh, w.dalpha, w.da, w.h, w.alpha, w.next, w.dhebb, w.dpre, w.dpost, w.dscale, w.dbias,
+	dmw = readHebbUpdateBackwardGeneric(w.dh, w.dalpha, w.da, w.h, w.alpha, w.dhebb, w.dpre, w.dpost, w.dscale, w.dbias,
 		w.hebb, w.pre, w.post, w.scale, w.bias, w.m, w.clip)
-	dmg = PlasticReadHebbUpdateBackward(g.dh, g.dalpha, g.da, g.h, g.alpha, g.next, g.dhebb, g.dpre, g.dpost, g.dscale, g.dbias,
+	dmg = PlasticReadHebbUpdateBackward(g.dh, g.dalpha, g.da, g.h, g.alpha, g.dhebb, g.dpre, g.dpost, g.dscale, g.dbias,
 		g.hebb, g.pre, g.post, g.scale, g.bias, g.m, g.clip)
 	requireBits(t, "PlasticReadHebbUpdateBackward dalpha", g.dalpha, w.dalpha)
 	requireBits(t, "PlasticReadHebbUpdateBackward dhebb", g.dhebb, w.dhebb)
@@ -153,10 +153,11 @@ func testRect(t *testing.T, q *rectProblem, s modShape) {
 	sums("PlasticReadHebbUpdateBackward dscale", g.dscale, w.dscale)
 	nearScalar(t, "PlasticReadHebbUpdateBackward dm", dmg, dmw, max(r, n))
 
-	dmw = readRetroUpdateBackwardGeneric(w.dh, w.dalpha, w.da, w.h, w.alpha, w.next, w.dhebb, w.delig, w.dpre, w.dpost, w.dscale,
+	dmw = readRetroUpdateBackwardGeneric(w.dh, w.dalpha, w.da, w.h, w.alpha, w.dhebb, w.delig, w.dpre, w.dpost, w.dscale,
 		w.dbias, w.deta, w.hebb, w.elig, w.pre, w.post, w.scale, w.bias, w.eta, w.m, w.clip)
-	dmg = PlasticReadRetroUpdateBackward(g.dh, g.dalpha, g.da, g.h, g.alpha, g.next, g.dhebb, g.delig, g.dpre, g.dpost, g.dscale,
+	dmg = PlasticReadRetroUpdateBackward(g.dh, g.dalpha, g.da, g.h, g.alpha, g.dhebb, g.delig, g.dpre, g.dpost, g.dscale,
 		g.dbias, g.deta, g.hebb, g.elig, g.pre, g.post, g.scale, g.bias, g.eta, g.m, g.clip)
+	requireBits(t, "PlasticReadRetroUpdateBackward dalpha", g.dalpha, w.dalpha)
 	requireBits(t, "PlasticReadRetroUpdateBackward dhebb", g.dhebb, w.dhebb)
 	requireBits(t, "PlasticReadRetroUpdateBackward delig", g.delig, w.delig)
 	requireBits(t, "PlasticReadRetroUpdateBackward deta", g.deta, w.deta)

@@ -125,11 +125,12 @@ type plasticMats struct {
 	retroFanRead  func(dw, de, w, e, post, u, beta, eta, pre, p, h, alpha []float32, m, clip float32)
 	retroFanBack  func(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) float32
 
-	// The read's backward of step t+1 fused with the update's backward of
-	// step t (PlasticReadHebbUpdateBackward, PlasticReadRetroUpdateBackward).
-	readHebbScaleBack func(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) float32
-	readHebbFanBack   func(dh, dalpha, da, h, alpha, hebbNext, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) float32
-	readRetroFanBack  func(dh, dalpha, da, h, alpha, hebbNext, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) float32
+	// The read's backward of step t+1, of the trace they recompute from w
+	// (and e), fused with the update's backward of step t
+	// (PlasticReadHebbUpdateBackward, PlasticReadRetroUpdateBackward).
+	readHebbScaleBack func(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) float32
+	readHebbFanBack   func(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) float32
+	readRetroFanBack  func(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) float32
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and

@@ -802,6 +802,7 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 	// steps go back.
 	cur, next := l.dhPrev, l.dhNext
 	rb := l.traceRows()
+	nb := (h + rb - 1) / rb // row blocks
 	// The running trace gradients of sample s: the worker's slots.
 	grads := func(s int) (dHebb, dE []float32) {
 		slot := w*l.group + s - s0
@@ -839,11 +840,28 @@ func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
 				for s := s0; s < s1; s++ {
 					l.copyDaP(t+1, s, dxproj)
 				}
-				for i0 := 0; i0 < h; i0 += rb {
+				// The row blocks go up on even steps and down on odd ones.
+				// The step's working set (the shared matrices and their
+				// gradients, the group's traces and trace gradients) is
+				// larger than the core's L2 cache at the paper's sizes, and
+				// a pass in the same order every step would find none of the
+				// last one's in it, whereas turning back starts on what was
+				// used last. (The sums over the blocks, of dm and of the
+				// gradient of g(t), still run in one fixed order per step,
+				// whatever the grouping.)
+				for b := range nb {
+					i0 := b * rb
+					if t%2 == 1 {
+						i0 = (nb - 1 - b) * rb
+					}
 					for s := s0; s < s1; s++ {
 						hebb, elig := tracesAt(s, first, t)
 						dHebb, dE := grads(s)
-						l.dms[s] += l.traceBackward(t, s, i0, min(i0+rb, h), wg, dHebb, dE, hebbAt(s, first, t+1), hebb, elig, cur, next)
+						var hebbNext []float32 // recomputed by the fused kernels
+						if !l.fusedRead() {
+							hebbNext = hebbAt(s, first, t+1)
+						}
+						l.dms[s] += l.traceBackward(t, s, i0, min(i0+rb, h), wg, dHebb, dE, hebbNext, hebb, elig, cur, next)
 					}
 				}
 				l.recurrentBackward(t+1, s0, s1, next, dxproj)
@@ -910,8 +928,10 @@ func (l *Layer) copyDaP(t, s int, dxproj []float32) {
 }
 
 // traceBackward runs, for rows i0…i1−1 of sample s's traces, the backward
-// of step t+1's plastic read (of hebbNext, the Hebbian trace entering step
-// t+1, with the gradient of step t+1's candidate in l.daP, see copyDaP) and
+// of step t+1's plastic read (of the Hebbian trace entering step t+1, with
+// the gradient of step t+1's candidate in l.daP, see copyDaP; that trace is
+// hebbNext with one α per neuron, and with one per connection the fused
+// kernel recomputes it from hebb and elig, hebbNext nil) and
 // then that of step t's trace update h(t−1) ⊗ g(t) → Hebb(t+1) (hebb and
 // elig: the traces entering step t). It turns those rows of the sample's
 // trace gradients from those of the traces after step t+1's read into
@@ -957,11 +977,11 @@ func (l *Layer) traceBackward(t, s, i0, i1 int, wg *workerGrads, dHebb, dE, hebb
 		return asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 	}
 	if c.Variant == Retro {
-		return asm.PlasticReadRetroUpdateBackward(dNext, dAlpha, daNext, hNow, alpha, hebbNext,
+		return asm.PlasticReadRetroUpdateBackward(dNext, dAlpha, daNext, hNow, alpha,
 			dHebb, dE, dpre, dpost, dScale, dBias, dEta,
 			hebb, elig, pre, post, scale, bias, eta, m, c.Clip)
 	}
-	return asm.PlasticReadHebbUpdateBackward(dNext, dAlpha, daNext, hNow, alpha, hebbNext,
+	return asm.PlasticReadHebbUpdateBackward(dNext, dAlpha, daNext, hNow, alpha,
 		dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
 }
 
