@@ -126,5 +126,12 @@
 // B = 20, H = 194 (Hp = 208), and as much again for Retro's second trace:
 // 46 MB at H = 189. (Between segments the first checkpoints' buffers are
 // the next Forward's working traces.)
-// The replay costs one extra trace update per step in Backward.
+// The replay costs one extra trace update per step in Backward. Backward's
+// fused pass does not read the trace after each step's update: it
+// recomputes it from the trace before (a few operations per element rather
+// than one more H×H stream per sample and step), and it takes its row
+// blocks in alternate directions from step to step. Both save memory
+// traffic, which bounds the trace passes: a step's working set in Backward
+// (the shared matrices and their gradients, the group's traces and trace
+// gradients, W_hh) is about 3 MB per worker at the paper's sizes.
 package plasticity
