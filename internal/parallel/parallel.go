@@ -38,8 +38,12 @@ const SpinFor = 100 * time.Microsecond
 // Run runs job.RunShare(i) for every i in [0, n), on the calling goroutine
 // and on up to n−1 helpers (at most GOMAXPROCS−1 in the process), and
 // returns when every share has finished. Run may be called from several
-// goroutines at once and from inside a share: a caller that finds no idle
-// helper runs all its shares itself.
+// goroutines at once and from inside a share. A caller that finds too few
+// idle helpers starts on its shares itself and leaves the call open: a
+// helper that finishes another call's work joins it and takes the shares
+// not yet claimed. (Otherwise one Run that came while the helpers were busy
+// for a moment, say with a background job's GEMM, would run all its
+// shares on one thread, however long they take.)
 func Run(n int, job Job) {
 	if n <= 1 {
 		if n == 1 {
@@ -48,13 +52,17 @@ func Run(n int, job Job) {
 		return
 	}
 	c := getCall(job, n)
-	if acquire(c, n-1) {
+	open, woke := acquire(c, n-1)
+	if woke {
 		// A woken helper is queued to run next on this thread; let it,
 		// and continue on another thread as soon as one is free, rather
 		// than run every share here while it waits.
 		runtime.Gosched()
 	}
 	c.work()
+	if open {
+		closeCall(c)
+	}
 	c.wait()
 	c.release()
 }
@@ -124,6 +132,9 @@ var pool struct {
 	mu      sync.Mutex
 	free    []*helper // helpers without a call
 	started int
+	// open are the calls that got fewer helpers than they wanted and may
+	// still have shares to claim, oldest first.
+	open []*call
 }
 
 // calls are the calls free for reuse.
@@ -166,9 +177,10 @@ func getCall(job Job, n int) *call {
 }
 
 // acquire hands c to up to want idle helpers, starting new ones while the
-// process has fewer than GOMAXPROCS−1. It reports whether it woke a parked
-// helper.
-func acquire(c *call, want int) (woke bool) {
+// process has fewer than GOMAXPROCS−1. It reports whether it left c open
+// for helpers that come free later (it found fewer than want; the caller
+// must closeCall it) and whether it woke a parked helper.
+func acquire(c *call, want int) (open, woke bool) {
 	pool.mu.Lock()
 	limit := runtime.GOMAXPROCS(0) - 1
 	want = min(want, limit)
@@ -191,8 +203,41 @@ func acquire(c *call, want int) (woke bool) {
 			woke = true
 		}
 	}
+	if k < want {
+		pool.open = append(pool.open, c)
+		open = true
+	}
 	pool.mu.Unlock()
-	return woke
+	return open, woke
+}
+
+// closeCall takes c, whose shares have all been claimed, off the open list.
+func closeCall(c *call) {
+	pool.mu.Lock()
+	for i, o := range pool.open {
+		if o == c {
+			last := len(pool.open) - 1
+			copy(pool.open[i:], pool.open[i+1:])
+			pool.open[last] = nil // no reference left to a reused call
+			pool.open = pool.open[:last]
+			break
+		}
+	}
+	pool.mu.Unlock()
+}
+
+// joinOpen returns the oldest open call with shares left to claim, counting
+// the caller's reference to it, or nil. pool.mu is held: an open call's
+// own caller holds its reference until it takes the call off the list,
+// which it does under pool.mu, so the call cannot be released meanwhile.
+func joinOpen() *call {
+	for _, c := range pool.open {
+		if c.next.Load() < c.n {
+			c.refs.Add(1)
+			return c
+		}
+	}
+	return nil
 }
 
 // loop is a helper's life: wait for a call, work on it, go back to the free
@@ -202,12 +247,19 @@ func (h *helper) loop() {
 		h.wait()
 		c := h.call
 		h.call = nil
-		c.work()
-		h.state.Store(idle)
-		pool.mu.Lock()
-		pool.free = append(pool.free, h)
-		pool.mu.Unlock()
-		c.release()
+		for c != nil {
+			c.work()
+			c.release()
+			// Join an open call, if any, before going back to the free
+			// list; checking and going back under one lock, so that a
+			// call opened meanwhile finds this helper on the list.
+			pool.mu.Lock()
+			if c = joinOpen(); c == nil {
+				h.state.Store(idle)
+				pool.free = append(pool.free, h)
+			}
+			pool.mu.Unlock()
+		}
 	}
 }
 

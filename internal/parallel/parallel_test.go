@@ -114,6 +114,79 @@ func TestRunClaimsInOrder(t *testing.T) {
 	assert.Equal(t, []int{0, 1, 2, 3, 4}, j.order)
 }
 
+// blockJob's shares wait for release, counting how many have started.
+type blockJob struct {
+	release chan struct{}
+	started atomic.Int32
+}
+
+func (j *blockJob) RunShare(int) {
+	j.started.Add(1)
+	<-j.release
+}
+
+// lateJob's share 0 lets the helper go (closing release) and waits for
+// share 1 to start elsewhere; whether it did is sawHelper.
+type lateJob struct {
+	release, joined chan struct{}
+	sawHelper       bool
+}
+
+func (j *lateJob) RunShare(i int) {
+	if i == 1 {
+		close(j.joined)
+		return
+	}
+	close(j.release)
+	select {
+	case <-j.joined:
+		j.sawHelper = true
+	case <-time.After(5 * time.Second): // not joined: share 1 is left to this goroutine
+	}
+}
+
+// A Run that finds every helper busy starts alone, and a helper joins it
+// when its other call's work is done: the open call's share 1 runs on a
+// helper while share 0 still runs on the caller.
+func TestRunOpenCallGetsLateHelpers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	Run(2, nopJob{}) // start a helper
+	// Every helper the process has (earlier tests may have started more)
+	// free, then all of them busy in one call.
+	var helpers int
+	waitFor(t, "the helpers to be free", func() bool {
+		pool.mu.Lock()
+		defer pool.mu.Unlock()
+		helpers = pool.started
+		return len(pool.free) == helpers
+	})
+	runtime.GOMAXPROCS(helpers + 1)
+	busy := &blockJob{release: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		Run(helpers+1, busy) // the caller and every helper, each in a share
+		close(done)
+	}()
+	waitFor(t, "every share to start", func() bool { return int(busy.started.Load()) == helpers+1 })
+	late := &lateJob{release: busy.release, joined: make(chan struct{})}
+	Run(2, late)
+	<-done
+	assert.True(t, late.sawHelper, "no helper joined the open call")
+	again := newCountJob(3)
+	Run(3, again) // the list of open calls is clean: calls still complete
+	again.requireOnce(t, 1)
+}
+
+// waitFor polls cond, failing the test if it is not true within seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for start := time.Now(); !cond(); runtime.Gosched() {
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+	}
+}
+
 type nopJob struct{}
 
 func (nopJob) RunShare(int) {}
