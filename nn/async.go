@@ -32,16 +32,6 @@ type BackgroundJob interface {
 // the zero Async runs every job at once.
 type Async struct{ g *asyncGroup }
 
-// BusyBackward is implemented by a recurrent stack whose backward pass may
-// keep every thread busy by itself (a plastic stack's per-sample work, split
-// across workers). Jobs run beside such a pass only take a core from one of
-// its workers while the others wait for it, so when BusyBackward reports
-// true the LM holds the pass's background jobs until the pass ends, where
-// the model's goroutine and the background one run them together.
-type BusyBackward interface {
-	BusyBackward() bool
-}
-
 // Run runs job in the background or at once (see Async). The job's
 // gradients are complete when the model's Tape.Backward returns.
 func (a Async) Run(job BackgroundJob) { a.g.run(job) }
@@ -49,10 +39,8 @@ func (a Async) Run(job BackgroundJob) { a.g.run(job) }
 // asyncGroup tracks the background jobs of one model's backward pass. A nil
 // group, or one that is off, runs jobs at once on the caller's goroutine.
 type asyncGroup struct {
-	on   bool // decided per forward pass
-	hold bool // queue the jobs only at the join (BusyBackward)
-	wg   sync.WaitGroup
-	held []bgItem // the held jobs of the pass, in order
+	on bool // decided per forward pass
+	wg sync.WaitGroup
 }
 
 // shardedJob is a BackgroundJob that also splits into shards, each queued
@@ -113,21 +101,12 @@ func (g *asyncGroup) run(job BackgroundJob) {
 		n := sj.shards()
 		g.wg.Add(n)
 		for i := range n {
-			g.queue(bgItem{job, i, &g.wg})
+			bgQueue <- bgItem{job, i, &g.wg}
 		}
 		return
 	}
 	g.wg.Add(1)
-	g.queue(bgItem{job, -1, &g.wg})
-}
-
-// queue hands it to the background goroutine, or holds it for the join.
-func (g *asyncGroup) queue(it bgItem) {
-	if g.hold {
-		g.held = append(g.held, it)
-		return
-	}
-	bgQueue <- it
+	bgQueue <- bgItem{job, -1, &g.wg}
 }
 
 // start decides whether the coming backward pass overlaps its jobs: only
@@ -144,11 +123,6 @@ type joinOp struct{ g *asyncGroup }
 
 func (op *joinOp) Backward() {
 	g := op.g
-	for i, it := range g.held {
-		bgQueue <- it
-		g.held[i] = bgItem{}
-	}
-	g.held = g.held[:0]
 	for {
 		select {
 		case it := <-bgQueue:

@@ -112,9 +112,6 @@ func NewLMWithRNN(cfg LMConfig, rnn RNN) (*LM, error) {
 	if a, ok := rnn.(interface{ SetAsync(Async) }); ok {
 		a.SetAsync(Async{&m.async})
 	}
-	if b, ok := rnn.(BusyBackward); ok {
-		m.async.hold = b.BusyBackward()
-	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x1417))
 	InitUniform(m.Encoder, cfg.InitScale, rng)
 	rnn.Init(cfg.InitScale, rng)

@@ -51,9 +51,8 @@
 // Each layer-segment is one autodiff node: one GEMM for the input
 // projections of its T steps, then Layer.Forward; its backward pass runs
 // Layer.Backward and then the GEMMs for the input's, W_hh's, W_ih's and the
-// biases' gradients (all but the input's as the LM's background jobs: beside
-// the rest of the backward pass, or for Retro after it, see
-// LSTM.BusyBackward). The carried
+// biases' gradients (all but the input's as the LM's background jobs,
+// beside the rest of the backward pass). The carried
 // state (LSTM.CarriedState) is h_lk, c_lk, hebb_lk and, for Retro, elig_lk.
 //
 // Checkpoint names (Params.Tensors) are PyTorch's weight_ih, weight_hh,
@@ -75,7 +74,11 @@
 // connection, Forward does the read of step t+1 in the pass that updates
 // the trace at step t (asm.HebbUpdateRead, asm.RetroUpdateRead), so the
 // trace is streamed from memory once per step, not twice. The per-sample
-// work is shared by Layer.Workers goroutines, and each pass over the traces
+// work is shared by Layer.Workers goroutines: Forward's steps in equal
+// shares of the batch, Backward's groups one at a time to whichever worker
+// is free, each group's gradients of the shared parameters summed on their
+// own and added in group order, so that no result depends on the number
+// of workers or on the scheduling. Each pass over the traces
 // takes a block of 32 rows through all of a worker's samples (or a
 // Backward group's) before the next, so the shared matrices (α, η, the
 // fan-out and their gradients) are read from memory once per block, not
@@ -114,6 +117,10 @@
 //	Backward (Scratch):    W·G·H²            the running trace gradients of
 //	                                         the samples in flight
 //	                       W·G·(k−1)·H²      each worker's replay of a group
+//	                       (W+1)·P·H²        the groups' gradient sums of
+//	                                         the P shared H×H parameters
+//	                                         (α, η, the fan-out's weight
+//	                                         and bias: 2 to 4)
 //
 // Layers whose passes do not overlap can share one Scratch (Scratch.Layers
 // says how many do: a stack's layers), and the default k minimises

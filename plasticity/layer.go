@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync"
 
 	"github.com/neuromod-go/neuromod/asm"
 	"github.com/neuromod-go/neuromod/asm/gemm"
@@ -31,13 +32,15 @@ type Layer struct {
 	CheckpointEvery int
 	// Workers is the number of goroutines that share the per-sample work (the
 	// samples are independent); 0 means runtime.GOMAXPROCS(0), and never
-	// more than the batch. Outputs and dxproj do not depend on it; parameter
-	// gradients only through the order in which the workers' sums are added.
+	// more than the batch. No result depends on it.
 	Workers int
 	// Group is the number of samples Backward runs back in lockstep (0: a
-	// default of 2). The groups are fixed blocks of the batch, shared out
-	// whole among the workers, so results do not depend on Workers. A group
-	// needs Group·(k−1) replay buffers of H² (see the package doc).
+	// default of 2). The groups are fixed blocks of the batch, which the
+	// workers take one at a time as they come free, and each group's
+	// gradients of the shared parameters are summed on their own and then
+	// added in group order, so results do not depend on Workers or on the
+	// scheduling. A group needs Group·(k−1) replay buffers of H² (see the
+	// package doc).
 	Group int
 	// Inference makes Forward skip the trace checkpoints, which only
 	// Backward needs (evaluation: the traces still update). Backward after
@@ -92,7 +95,10 @@ type Layer struct {
 	// transposed operand would be packed at every step), and Backward's
 	// per-sample recurrent gradient is H dot products along its rows.
 	whhT []float32
-	wg   []workerGrads
+	// sets are the groups' gradient sums, Backward's workers + 1 (see
+	// gradFold), and fold hands them out.
+	sets []workerGrads
+	fold gradFold
 
 	fwdJob forwardJob
 	bwdJob backwardJob
@@ -116,8 +122,9 @@ type Scratch struct {
 	dHebb, dE []float32
 }
 
-// workerGrads are one worker's sums of the shared parameters' gradients
-// (α's, η's and the fan-out's in the layer's padded layout).
+// workerGrads are one group's sums of the shared parameters' gradients
+// (α's, η's and the fan-out's in the layer's padded layout), or, once
+// folded, the sums of the groups so far.
 type workerGrads struct {
 	alpha, eta, modW, modB, fanW, fanB []float32
 	dummy                              []float32 // the scalar fan-out's unused scale gradient
@@ -361,18 +368,123 @@ func (j *forwardJob) run(_, s0, s1 int) {
 	}
 }
 
-// backwardJob runs its groups back through the segment: its "samples" are
-// Backward's groups, [g0, g1) a range of them.
+// backwardJob is Backward's work, a share per worker: each worker takes
+// the next group from gradFold as soon as it is free, runs it back through
+// the segment into a gradient set of its own, and hands the set back to be
+// added in group order. A worker that loses its core for a while (to the
+// LM's background jobs, which run beside the backward pass) thus holds up
+// only the group it has, not a fixed share of the batch: with fixed
+// shares, the other worker finished early and its core idled.
 type backwardJob struct {
 	l             *Layer
 	dxproj, dhOut []float32
 }
 
-func (j *backwardJob) run(w, g0, g1 int) {
+func (j *backwardJob) RunShare(w int) {
 	l := j.l
-	for g := g0; g < g1; g++ {
-		l.groupBackward(w, g*l.group, min((g+1)*l.group, l.batch), j.dxproj, j.dhOut)
+	f := &l.fold
+	for {
+		g, set := f.claim()
+		if set == nil {
+			return
+		}
+		l.clearGrads(set)
+		l.groupBackward(w, set, g*l.group, min((g+1)*l.group, l.batch), j.dxproj, j.dhOut)
+		f.finish(l, g, set)
 	}
+}
+
+// gradFold deals Backward's groups out to the workers and adds their
+// gradient sets up in group order, whichever worker ran which group and
+// whenever they finished, so the sums have the same bits for any number of
+// workers and any scheduling. It has one set more than there are workers:
+// a worker takes a free set before its next group and waits when there is
+// none, which happens only when the groups after the lowest unfinished one
+// have all finished, so the memory stays bounded. (The lowest unfinished
+// group always holds a set and runs, so the wait ends.)
+type gradFold struct {
+	mu      sync.Mutex
+	setFree sync.Cond
+	groups  int
+	next    int            // the next group to hand out
+	folded  int            // groups 0…folded−1 are in sum
+	done    []*workerGrads // finished groups' sets awaiting their turn, by group
+	free    []*workerGrads
+	sum     *workerGrads
+}
+
+// start readies the fold for a pass of groups with the given sets.
+func (f *gradFold) start(groups int, sets []workerGrads) {
+	f.setFree.L = &f.mu
+	f.groups, f.next, f.folded, f.sum = groups, 0, 0, nil
+	f.done = f.done[:0]
+	for range groups {
+		f.done = append(f.done, nil)
+	}
+	f.free = f.free[:0]
+	for i := range sets {
+		f.free = append(f.free, &sets[i])
+	}
+}
+
+// claim returns the next group and a free set for it, or a nil set when
+// every group has been handed out.
+func (f *gradFold) claim() (int, *workerGrads) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for f.next < f.groups && len(f.free) == 0 {
+		f.setFree.Wait()
+	}
+	if f.next >= f.groups {
+		return 0, nil
+	}
+	g := f.next
+	f.next++
+	set := f.free[len(f.free)-1]
+	f.free = f.free[:len(f.free)-1]
+	return g, set
+}
+
+// finish adds group g's set and any finished groups after it, in order,
+// into the sum (the first group's set becomes the sum) and frees their
+// sets.
+func (f *gradFold) finish(l *Layer, g int, set *workerGrads) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.done[g] = set
+	for f.folded < f.groups && f.done[f.folded] != nil {
+		s := f.done[f.folded]
+		f.done[f.folded] = nil
+		f.folded++
+		if f.sum == nil {
+			f.sum = s
+			continue
+		}
+		l.addGrads(f.sum, s)
+		f.free = append(f.free, s)
+	}
+	f.setFree.Broadcast()
+}
+
+// clearGrads zeroes a gradient set, sized for the layer.
+func (l *Layer) clearGrads(wg *workerGrads) {
+	wg.alpha = zeroedAt(wg.alpha, len(l.alpha), slotGradAlpha)
+	wg.eta = zeroedAt(wg.eta, len(l.eta), slotGradEta)
+	wg.modW = zeroed(wg.modW, len(l.P.ModWeight))
+	wg.modB = zeroed(wg.modB, len(l.P.ModBias))
+	wg.fanW = zeroedAt(wg.fanW, len(l.fanW), slotGradFanW)
+	wg.fanB = zeroedAt(wg.fanB, len(l.fanB), slotGradFanB)
+	wg.dummy = zeroed(wg.dummy, 1)
+}
+
+// addGrads adds the set x into sum.
+func (l *Layer) addGrads(sum, x *workerGrads) {
+	asm.Add(sum.alpha, sum.alpha, x.alpha)
+	asm.Add(sum.eta, sum.eta, x.eta)
+	asm.Add(sum.modW, sum.modW, x.modW)
+	asm.Add(sum.modB, sum.modB, x.modB)
+	asm.Add(sum.fanW, sum.fanW, x.fanW)
+	asm.Add(sum.fanB, sum.fanB, x.fanB)
 }
 
 // shares splits a sampleJob's b samples into nw contiguous ranges, one
@@ -699,44 +811,35 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.dms = grow(l.dms, b)
 	l.dgx = grow(l.dgx, b*hp)
 	l.daP = zeroed(l.daP, b*hp) // the padding stays zero
-	for len(l.wg) < nw {
-		l.wg = append(l.wg, workerGrads{})
+	for len(l.sets) < nw+1 {
+		l.sets = append(l.sets, workerGrads{})
 	}
-	for w := range l.wg[:nw] {
-		wg := &l.wg[w]
-		wg.alpha = zeroedAt(wg.alpha, len(l.alpha), slotGradAlpha)
-		wg.eta = zeroedAt(wg.eta, len(l.eta), slotGradEta)
-		wg.modW = zeroed(wg.modW, len(p.ModWeight))
-		wg.modB = zeroed(wg.modB, len(p.ModBias))
-		wg.fanW = zeroedAt(wg.fanW, len(l.fanW), slotGradFanW)
-		wg.fanB = zeroedAt(wg.fanB, len(l.fanB), slotGradFanB)
-		wg.dummy = zeroed(wg.dummy, 1)
-	}
+	l.fold.start(groups, l.sets[:nw+1])
 
 	l.bwdJob = backwardJob{l, dxproj, dhOut}
-	l.parallel(groups, &l.bwdJob)
+	if nw == 1 {
+		l.bwdJob.RunShare(0)
+	} else {
+		parallel.Run(nw, &l.bwdJob)
+	}
 	l.bwdJob = backwardJob{} // keep no reference to the caller's slices
+	sum := l.fold.sum
 
 	if !l.DeferWeightHH {
 		l.WeightHHGrad(dxproj, g)
 	}
 
-	// The workers' sums, added in worker order (and unpadded).
-	for _, wg := range l.wg[1:nw] {
-		asm.Add(l.wg[0].alpha, l.wg[0].alpha, wg.alpha)
-	}
-	l.addUnpadded(g.Alpha, l.wg[0].alpha, c.Alpha, c.AGDiv)
+	// The groups' sums, unpadded.
+	l.addUnpadded(g.Alpha, sum.alpha, c.Alpha, c.AGDiv)
 	var etaUnit []float32
 	if c.Variant == Retro {
 		etaUnit = p.Eta // used clamped to [0, 1]
 	}
-	for _, wg := range l.wg[:nw] {
-		l.addUnpaddedIn(g.Eta, wg.eta, c.Eta, 1, etaUnit)
-		asm.Add(g.ModWeight, g.ModWeight, wg.modW)
-		asm.Add(g.ModBias, g.ModBias, wg.modB)
-		l.addUnpadded(g.FanWeight, wg.fanW, c.FanOut, 1)
-		l.addUnpadded(g.FanBias, wg.fanB, c.FanOut, 1)
-	}
+	l.addUnpaddedIn(g.Eta, sum.eta, c.Eta, 1, etaUnit)
+	asm.Add(g.ModWeight, g.ModWeight, sum.modW)
+	asm.Add(g.ModBias, g.ModBias, sum.modB)
+	l.addUnpadded(g.FanWeight, sum.fanW, c.FanOut, 1)
+	l.addUnpadded(g.FanBias, sum.fanB, c.FanOut, 1)
 }
 
 // WeightHHGrad adds W_hh's gradient for the last Forward's segment into
@@ -765,13 +868,12 @@ func (l *Layer) WeightHHGrad(dxproj []float32, g *Params) {
 // (it needs the read's share of the gradient of h(t)), then step t's
 // modulator and cell (cellBackward). The backward of step 0's read is left
 // for the end.
-func (l *Layer) groupBackward(w, s0, s1 int, dxproj, dhOut []float32) {
+func (l *Layer) groupBackward(w int, wg *workerGrads, s0, s1 int, dxproj, dhOut []float32) {
 	p := l.P
 	c := p.Config
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
 	bh, hh := b*h, h*l.hp
 	sc := l.Scratch
-	wg := &l.wg[w]
 	per := l.group * (k - 1) * hh // a worker's replay buffers
 	rec := sc.work[w*per : (w+1)*per]
 	var recE []float32

@@ -115,15 +115,6 @@ func (l *LSTM) SetDropout(d *nn.Dropout) { l.Dropout = d }
 // the biases on the model's background goroutine.
 func (l *LSTM) SetAsync(a nn.Async) { l.async = a }
 
-// BusyBackward reports whether the model should run its background jobs
-// after the layers' backward passes rather than beside them (see
-// nn.BusyBackward): for Retro, whose passes, with their replayed trace
-// updates, keep both workers busy throughout. Measured on two threads
-// (BenchmarkPlasticLMTrainStep, three rounds alternated), holding the jobs
-// made Retro 5–10 % faster and Plastic and Neuromod 1–5 % slower, whose
-// shorter passes leave gaps on the second core that the jobs fill.
-func (l *LSTM) BusyBackward() bool { return l.Config.Variant == Retro }
-
 // Forward runs the stack over the segment x [T·B, in] of batch streams from
 // the carried state and returns the last layer's outputs [T·B, H], keeping
 // the final state for the next call. If the state is for another batch

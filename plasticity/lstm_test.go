@@ -620,11 +620,10 @@ func TestPlasticLMTrainStepAllocs(t *testing.T) {
 }
 
 // TestPlasticLMBackgroundGradients: with two threads the LM runs the
-// weight-gradient jobs of a plastic stack's backward pass beside it, or
-// (Retro, nn.BusyBackward) holds them until its end and runs them there on
-// both; the gradients are those of one thread, bit for bit. The vocabulary splits the
-// decoder's gradient into several jobs; the workers are fixed, since they
-// set the order of the per-sample sums.
+// weight-gradient jobs of a plastic stack's backward pass beside it, and
+// the layers split their samples over two workers; the gradients are those
+// of one thread, bit for bit. The vocabulary splits the decoder's gradient
+// into several jobs.
 func TestPlasticLMBackgroundGradients(t *testing.T) {
 	for _, v := range []Variant{Plastic, Neuromod, Retro} {
 		t.Run(v.String(), func(t *testing.T) {
@@ -634,10 +633,8 @@ func TestPlasticLMBackgroundGradients(t *testing.T) {
 			grads := func(procs int) [][]float32 {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 				m := newPlasticLM(t, nn.LMConfig{Vocab: vocab, Embed: 8, Hidden: 8, Layers: 2, InitScale: 0.3, Dropout: 0.2, Seed: 2}, Default(v, 0, 0))
-				m.RNN.(*LSTM).Workers = 2
-				require.Equal(t, v == Retro, m.RNN.(nn.BusyBackward).BusyBackward())
 				var out [][]float32
-				for range 2 { // the second step reuses the ops, the arena and the held jobs' slice
+				for range 2 { // the second step reuses the ops and the arena
 					var tape autodiff.Tape
 					tape.Backward(m.Forward(&tape, in, tg, steps, batch))
 					out = out[:0]

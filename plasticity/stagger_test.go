@@ -40,7 +40,7 @@ func TestLayerMatricesStaggered(t *testing.T) {
 	g, err := NewParams(c)
 	require.NoError(t, err)
 	l.Backward(make([]float32, len(s.xproj)), s.R, g)
-	sc, wg := l.Scratch, &l.wg[0]
+	sc, wg := l.Scratch, l.fold.sum
 	mats := map[string][]float32{
 		"alpha": l.alpha, "eta": l.eta, "fanW": l.fanW, "fanB": l.fanB,
 		"dalpha": wg.alpha, "deta": wg.eta, "dfanW": wg.fanW, "dfanB": wg.fanB,
