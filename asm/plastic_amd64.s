@@ -2037,56 +2037,67 @@ rfbm_done:
 	VZEROUPPER
 	RET
 
-// The fused backward kernels' read steps: RB_CORE on the trace after step
-// t's update, computed in Z0 from the trace w of step t with the update
-// kernels' operations in their order (HEBB_STEP with M = u*m, HF_STEP,
-// RF_STEP), so that it has the bits the forward pass wrote. Z28 holds
-// pre[i], Z25 −clip; R13 is post (or u), R12 u (or e), DX beta.
-#define RBS_STEP(LD, ST) \
-	LD((R13)(AX*4), Z26)  /* post */; \
-	LD((R12)(AX*4), Z27)  /* u */; \
-	LD((R9)(AX*4), Z0)    /* w */; \
-	VMULPS Z26, Z28, Z26  /* d = x*post */; \
-	VMULPS Z12, Z27, Z27  /* M = u*m */; \
-	VMULPS Z26, Z27, Z26  /* M*d */; \
-	VADDPS Z26, Z0, Z0; \
-	VMAXPS Z0, Z25, Z0; \
-	VMINPS Z0, Z10, Z0    /* the updated trace */; \
-	RB_CORE(LD, ST)
-
-#define RBF_STEP(LD, ST) \
-	LD((R13)(AX*4), Z26)  /* post */; \
-	LD((R12)(AX*4), Z27)  /* u */; \
-	LD((DX)(AX*4), Z29)   /* beta */; \
-	LD((R9)(AX*4), Z0)    /* w */; \
-	VMULPS Z26, Z28, Z26  /* d = x*post */; \
-	VMULPS Z12, Z27, Z27; \
-	VADDPS Z29, Z27, Z27  /* M = u*m + beta */; \
-	VMULPS Z26, Z27, Z26  /* M*d */; \
-	VADDPS Z26, Z0, Z0; \
-	VMAXPS Z0, Z25, Z0; \
-	VMINPS Z0, Z10, Z0    /* the updated trace */; \
-	RB_CORE(LD, ST)
-
-#define RBR_STEP(LD, ST) \
-	LD((R13)(AX*4), Z27)  /* u */; \
-	LD((DX)(AX*4), Z29)   /* beta */; \
-	LD((R12)(AX*4), Z26)  /* e */; \
-	LD((R9)(AX*4), Z0)    /* w */; \
-	VMULPS Z12, Z27, Z27; \
-	VADDPS Z29, Z27, Z27  /* M = u*m + beta */; \
-	VMULPS Z26, Z27, Z26  /* M*e */; \
-	VADDPS Z26, Z0, Z0; \
-	VMAXPS Z0, Z25, Z0; \
-	VMINPS Z0, Z10, Z0    /* the updated trace */; \
-	RB_CORE(LD, ST)
+// RHSB_STEP is the fused backward kernels' step, with M = u*m: it
+// recomputes the trace after step t's update from the trace w of step t
+// with the update kernels' operations (HEBB_STEP), so that it has the bits
+// the forward pass wrote, and the clip's mask from the same pre-clip value;
+// runs the read's backward (RB_CORE) on that trace; then the update's
+// backward (HSB_STEP) with the trace gradient still in Z4. Each element
+// gets the operations of those steps in their order, so the bits are those
+// of running them one after the other, for 9 loads and 4 stores instead of
+// 13 and 5, and four multiplications and an addition fewer. Z8 holds h[i],
+// Z28 pre[i], Z25 −clip; Z9 and Z18 sum the row's dh[i] and dpre[i] terms.
+// DI is dalpha, SI dW, R8 alpha, R9 w, R10 da, R11 dU, R12 u, R13 post and
+// DX dpost (the vectors' pointers moved back by the row's start).
+#define RHSB_STEP(LD, ST) \
+	LD((R13)(AX*4), Z24)    /* post */; \
+	LD((R12)(AX*4), Z27)    /* u */; \
+	LD((R9)(AX*4), Z0)      /* w */; \
+	VMULPS Z24, Z28, Z26    /* d = x*post */; \
+	VMULPS Z12, Z27, Z31    /* M = u*m */; \
+	VMULPS Z26, Z31, Z29    /* M*d */; \
+	VADDPS Z29, Z0, Z29     /* pre-clip value */; \
+	VMAXPS Z29, Z25, Z0; \
+	VMINPS Z0, Z10, Z0      /* the updated trace */; \
+	VANDPS Z11, Z29, Z29; \
+	VCMPPS $2, Z10, Z29, K2 /* |·| ≤ clip (false for NaN) */; \
+	LD((R8)(AX*4), Z1)      /* a */; \
+	LD((R10)(AX*4), Z2)     /* da */; \
+	LD((DI)(AX*4), Z3)      /* dA */; \
+	LD((SI)(AX*4), Z4)      /* dW */; \
+	VMULPS Z0, Z8, Z5       /* hi*w */; \
+	VMULPS Z2, Z5, Z5; \
+	VADDPS Z5, Z3, Z3; \
+	ST(Z3, (DI)(AX*4)); \
+	VMULPS Z1, Z8, Z6       /* hi*a */; \
+	VMULPS Z2, Z6, Z6; \
+	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
+	VMULPS Z0, Z1, Z7       /* a*w */; \
+	VMULPS Z2, Z7, Z7; \
+	VADDPS Z7, Z9, Z9; \
+	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
+	ST(Z4, (SI)(AX*4)); \
+	VMULPS Z26, Z4, Z13     /* dM = g*d */; \
+	LD((R11)(AX*4), Z14); \
+	VMULPS Z12, Z13, Z6     /* dM*m */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (R11)(AX*4)); \
+	VMULPS Z27, Z13, Z6     /* dM*u */; \
+	VADDPS Z6, Z16, Z16; \
+	VMULPS Z31, Z4, Z7      /* dD = g*M */; \
+	VMULPS Z24, Z7, Z6      /* dD*post */; \
+	VADDPS Z6, Z18, Z18; \
+	LD((DX)(AX*4), Z14); \
+	VMULPS Z28, Z7, Z6      /* dD*x */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (DX)(AX*4))
 
 // func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
 // The read's backward of step t+1 then the update's backward of step t with
 // M = u*m, one u per connection and no bias, row by row over whole matrices:
-// per row, RBS_STEP (the updated trace's row recomputed, the read's backward
-// on it, dh[i] += its sum) and then HSB_STEP on the same row of dW (dpre[i]
-// += its sum); returns dm. See PlasticReadHebbUpdateBackward.
+// RHSB_STEP along each row (the updated trace recomputed, the read's
+// backward on it, then the update's), dh[i] and dpre[i] += the row's sums;
+// returns dm. See PlasticReadHebbUpdateBackward.
 TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-324
 	VBROADCASTSS m+312(FP), Z12
 	VBROADCASTSS clip+316(FP), Z10
@@ -2094,8 +2105,6 @@ TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-324
 	VSUBPS Z10, Z25, Z25          // −clip
 	MOVL $0x7fffffff, BX
 	VPBROADCASTD BX, Z11          // |·| mask
-	MOVL $0x3f800000, BX
-	VPBROADCASTD BX, Z17          // 1.0
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
 	MOVQ h_len+80(FP), BX
 	IMULQ da_len+56(FP), BX
@@ -2108,39 +2117,42 @@ TEXT ·plasticReadHebbScaleBackMatAVX512(SB), NOSPLIT, $48-324
 	MOVQ BX, pre-40(SP)
 	MOVQ dpre_base+144(FP), BX
 	MOVQ BX, dpre-48(SP)
+	MOVQ dalpha_base+24(FP), DI
+	MOVQ dW_base+120(FP), SI
+	MOVQ alpha_base+96(FP), R8
+	MOVQ w_base+216(FP), R9
+	MOVQ dU_base+192(FP), R11
+	MOVQ u_base+288(FP), R12
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
 rhsb_row:
 	CMPQ AX, total-8(SP)
 	JGE  rhsb_done
-	MOVQ AX, row-16(SP)
-
-	// The read's backward on row i of step t+1's trace, which RBS_STEP
-	// recomputes from the trace of step t.
-	MOVQ dalpha_base+24(FP), DI
-	MOVQ dW_base+120(FP), SI
-	MOVQ alpha_base+96(FP), R8
-	MOVQ w_base+216(FP), R9
-	MOVQ da_base+48(FP), R10
-	MOVQ u_base+288(FP), R12
-	MOVQ post_base+264(FP), R13
 	MOVQ AX, BX
 	SHLQ $2, BX
+	MOVQ da_base+48(FP), R10
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ post_base+264(FP), R13
 	SUBQ BX, R13                  // post, likewise
+	MOVQ dpost_base+168(FP), DX
+	SUBQ BX, DX                   // dpost, likewise
 	MOVQ pre-40(SP), BX
 	VBROADCASTSS (BX), Z28        // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-40(SP)
 	MOVQ h-24(SP), BX
 	VBROADCASTSS (BX), Z8         // h[i]
 	ADDQ $4, BX
 	MOVQ BX, h-24(SP)
 	VXORPS Z9, Z9, Z9
+	VXORPS Z18, Z18, Z18
 	MOVQ da_len+56(FP), CX
 
-	VEC_LOOP(RBS_STEP, R11, rhsb_rfull, rhsb_rtail, rhsb_rbody, rhsb_rnext)
+	VEC_LOOP(RHSB_STEP, BX, rhsb_full, rhsb_tail, rhsb_body, rhsb_next)
 
-rhsb_rnext:
+rhsb_next:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
 	VMOVAPS Z9, Z0
 	HSUM512
 	MOVQ dh-32(SP), BX
@@ -2148,33 +2160,7 @@ rhsb_rnext:
 	VMOVSS X0, (BX)
 	ADDQ $4, BX
 	MOVQ BX, dh-32(SP)
-	MOVQ row-16(SP), AX
-
-	// The update's backward on the same row of step t, its trace gradient
-	// row still in cache.
-
-	MOVQ dW_base+120(FP), DI
-	MOVQ dpost_base+168(FP), SI
-	MOVQ dU_base+192(FP), R8
-	MOVQ w_base+216(FP), R10
-	MOVQ post_base+264(FP), R11
-	MOVQ u_base+288(FP), R12
-	MOVQ AX, BX
-	SHLQ $2, BX
-	SUBQ BX, SI
-	SUBQ BX, R11
-	MOVQ pre-40(SP), BX
-	VBROADCASTSS (BX), Z8         // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-40(SP)
-	VXORPS Z9, Z9, Z9
-	MOVQ da_len+56(FP), CX
-
-	VEC_LOOP(HSB_STEP, BX, rhsb_ufull, rhsb_utail, rhsb_ubody, rhsb_unext)
-
-rhsb_unext:
-	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
+	VMOVAPS Z18, Z0
 	HSUM512
 	MOVQ dpre-48(SP), BX
 	VADDSS (BX), X0, X0
@@ -2190,9 +2176,60 @@ rhsb_done:
 	VZEROUPPER
 	RET
 
+// RHFB_STEP is RHSB_STEP with M = u*m + beta (HF_STEP's update, RB_CORE
+// and HFB_STEP in one pass, their operations in their order). R14 is beta,
+// R15 dB.
+#define RHFB_STEP(LD, ST) \
+	LD((R13)(AX*4), Z24)    /* post */; \
+	LD((R12)(AX*4), Z27)    /* u */; \
+	LD((R14)(AX*4), Z29)    /* beta */; \
+	LD((R9)(AX*4), Z0)      /* w */; \
+	VMULPS Z24, Z28, Z26    /* d = x*post */; \
+	VMULPS Z12, Z27, Z30; \
+	VADDPS Z29, Z30, Z30    /* M = u*m + beta */; \
+	VMULPS Z26, Z30, Z31    /* M*d */; \
+	VADDPS Z31, Z0, Z31     /* pre-clip value */; \
+	VMAXPS Z31, Z25, Z0; \
+	VMINPS Z0, Z10, Z0      /* the updated trace */; \
+	VANDPS Z11, Z31, Z31; \
+	VCMPPS $2, Z10, Z31, K2 /* |·| ≤ clip (false for NaN) */; \
+	LD((R8)(AX*4), Z1)      /* a */; \
+	LD((R10)(AX*4), Z2)     /* da */; \
+	LD((DI)(AX*4), Z3)      /* dA */; \
+	LD((SI)(AX*4), Z4)      /* dW */; \
+	VMULPS Z0, Z8, Z5       /* hi*w */; \
+	VMULPS Z2, Z5, Z5; \
+	VADDPS Z5, Z3, Z3; \
+	ST(Z3, (DI)(AX*4)); \
+	VMULPS Z1, Z8, Z6       /* hi*a */; \
+	VMULPS Z2, Z6, Z6; \
+	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
+	VMULPS Z0, Z1, Z7       /* a*w */; \
+	VMULPS Z2, Z7, Z7; \
+	VADDPS Z7, Z9, Z9; \
+	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
+	ST(Z4, (SI)(AX*4)); \
+	VMULPS Z26, Z4, Z13     /* dM = g*d */; \
+	LD((R11)(AX*4), Z14); \
+	VMULPS Z12, Z13, Z6     /* dM*m */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (R11)(AX*4)); \
+	LD((R15)(AX*4), Z14); \
+	VADDPS Z13, Z14, Z14; \
+	ST(Z14, (R15)(AX*4)); \
+	VMULPS Z27, Z13, Z6     /* dM*u */; \
+	VADDPS Z6, Z16, Z16; \
+	VMULPS Z30, Z4, Z7      /* dD = g*M */; \
+	VMULPS Z24, Z7, Z6      /* dD*post */; \
+	VADDPS Z6, Z18, Z18; \
+	LD((DX)(AX*4), Z14); \
+	VMULPS Z28, Z7, Z6      /* dD*x */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (DX)(AX*4))
+
 // func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
 // plasticReadHebbScaleBackMatAVX512 with M = u*m + beta, one fan-out weight
-// and bias per connection (RBF_STEP, HFB_STEP).
+// and bias per connection (RHFB_STEP).
 TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-372
 	VBROADCASTSS m+360(FP), Z12
 	VBROADCASTSS clip+364(FP), Z10
@@ -2200,8 +2237,6 @@ TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-372
 	VSUBPS Z10, Z25, Z25          // −clip
 	MOVL $0x7fffffff, BX
 	VPBROADCASTD BX, Z11          // |·| mask
-	MOVL $0x3f800000, BX
-	VPBROADCASTD BX, Z17          // 1.0
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
 	MOVQ h_len+80(FP), BX
 	IMULQ da_len+56(FP), BX
@@ -2214,40 +2249,44 @@ TEXT ·plasticReadHebbFanBackMatAVX512(SB), NOSPLIT, $48-372
 	MOVQ BX, pre-40(SP)
 	MOVQ dpre_base+144(FP), BX
 	MOVQ BX, dpre-48(SP)
+	MOVQ dalpha_base+24(FP), DI
+	MOVQ dW_base+120(FP), SI
+	MOVQ alpha_base+96(FP), R8
+	MOVQ w_base+240(FP), R9
+	MOVQ dU_base+192(FP), R11
+	MOVQ u_base+312(FP), R12
+	MOVQ beta_base+336(FP), R14
+	MOVQ dB_base+216(FP), R15
 	XORQ AX, AX
 	KXNORW K1, K1, K1
 
 rhfb_row:
 	CMPQ AX, total-8(SP)
 	JGE  rhfb_done
-	MOVQ AX, row-16(SP)
-
-	// The read's backward on row i of step t+1's trace, which RBF_STEP
-	// recomputes from the trace of step t.
-	MOVQ dalpha_base+24(FP), DI
-	MOVQ dW_base+120(FP), SI
-	MOVQ alpha_base+96(FP), R8
-	MOVQ w_base+240(FP), R9
-	MOVQ da_base+48(FP), R10
-	MOVQ u_base+312(FP), R12
-	MOVQ post_base+288(FP), R13
-	MOVQ beta_base+336(FP), DX
 	MOVQ AX, BX
 	SHLQ $2, BX
+	MOVQ da_base+48(FP), R10
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ post_base+288(FP), R13
 	SUBQ BX, R13                  // post, likewise
+	MOVQ dpost_base+168(FP), DX
+	SUBQ BX, DX                   // dpost, likewise
 	MOVQ pre-40(SP), BX
 	VBROADCASTSS (BX), Z28        // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-40(SP)
 	MOVQ h-24(SP), BX
 	VBROADCASTSS (BX), Z8         // h[i]
 	ADDQ $4, BX
 	MOVQ BX, h-24(SP)
 	VXORPS Z9, Z9, Z9
+	VXORPS Z18, Z18, Z18
 	MOVQ da_len+56(FP), CX
 
-	VEC_LOOP(RBF_STEP, R11, rhfb_rfull, rhfb_rtail, rhfb_rbody, rhfb_rnext)
+	VEC_LOOP(RHFB_STEP, BX, rhfb_full, rhfb_tail, rhfb_body, rhfb_next)
 
-rhfb_rnext:
+rhfb_next:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
 	VMOVAPS Z9, Z0
 	HSUM512
 	MOVQ dh-32(SP), BX
@@ -2255,35 +2294,7 @@ rhfb_rnext:
 	VMOVSS X0, (BX)
 	ADDQ $4, BX
 	MOVQ BX, dh-32(SP)
-	MOVQ row-16(SP), AX
-
-	// The update's backward on the same row of step t, its trace gradient
-	// row still in cache.
-
-	MOVQ dW_base+120(FP), DI
-	MOVQ dpost_base+168(FP), SI
-	MOVQ dU_base+192(FP), R8
-	MOVQ dB_base+216(FP), R9
-	MOVQ w_base+240(FP), R10
-	MOVQ post_base+288(FP), R11
-	MOVQ u_base+312(FP), R12
-	MOVQ beta_base+336(FP), R13
-	MOVQ AX, BX
-	SHLQ $2, BX
-	SUBQ BX, SI
-	SUBQ BX, R11
-	MOVQ pre-40(SP), BX
-	VBROADCASTSS (BX), Z8         // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-40(SP)
-	VXORPS Z9, Z9, Z9
-	MOVQ da_len+56(FP), CX
-
-	VEC_LOOP(HFB_STEP, BX, rhfb_ufull, rhfb_utail, rhfb_ubody, rhfb_unext)
-
-rhfb_unext:
-	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
+	VMOVAPS Z18, Z0
 	HSUM512
 	MOVQ dpre-48(SP), BX
 	VADDSS (BX), X0, X0
@@ -2299,17 +2310,88 @@ rhfb_done:
 	VZEROUPPER
 	RET
 
+// RRFB_STEP is RHSB_STEP for retroactive neuromodulation (RF_STEP's
+// update, RB_CORE and RFB_STEP in one pass, their operations in their
+// order): R14 is beta, R15 e; dB, dE,
+// deta and eta are read through BX from the frame slots dB-8, dE-16,
+// deta-24 and eta-32 (out of registers); Z17 holds 1.0.
+#define RRFB_STEP(LD, ST) \
+	LD((R12)(AX*4), Z27)    /* u */; \
+	LD((R14)(AX*4), Z29)    /* beta */; \
+	LD((R15)(AX*4), Z26)    /* e */; \
+	LD((R9)(AX*4), Z0)      /* w */; \
+	VMULPS Z12, Z27, Z30; \
+	VADDPS Z29, Z30, Z30    /* M = u*m + beta */; \
+	VMULPS Z26, Z30, Z31    /* M*e */; \
+	VADDPS Z31, Z0, Z31     /* pre-clip value */; \
+	VMAXPS Z31, Z25, Z0; \
+	VMINPS Z0, Z10, Z0      /* the updated trace */; \
+	VANDPS Z11, Z31, Z31; \
+	VCMPPS $2, Z10, Z31, K2 /* |·| ≤ clip (false for NaN) */; \
+	LD((R8)(AX*4), Z1)      /* a */; \
+	LD((R10)(AX*4), Z2)     /* da */; \
+	LD((DI)(AX*4), Z3)      /* dA */; \
+	LD((SI)(AX*4), Z4)      /* dW */; \
+	VMULPS Z0, Z8, Z5       /* hi*w */; \
+	VMULPS Z2, Z5, Z5; \
+	VADDPS Z5, Z3, Z3; \
+	ST(Z3, (DI)(AX*4)); \
+	VMULPS Z1, Z8, Z6       /* hi*a */; \
+	VMULPS Z2, Z6, Z6; \
+	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
+	VMULPS Z0, Z1, Z7       /* a*w */; \
+	VMULPS Z2, Z7, Z7; \
+	VADDPS Z7, Z9, Z9; \
+	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
+	ST(Z4, (SI)(AX*4)); \
+	VMULPS Z26, Z4, Z13     /* dM = g*e */; \
+	LD((R11)(AX*4), Z14); \
+	VMULPS Z12, Z13, Z6     /* dM*m */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (R11)(AX*4)); \
+	MOVQ dB-8(SP), BX; \
+	LD((BX)(AX*4), Z14); \
+	VADDPS Z13, Z14, Z14; \
+	ST(Z14, (BX)(AX*4)); \
+	VMULPS Z27, Z13, Z6     /* dM*u */; \
+	VADDPS Z6, Z16, Z16; \
+	MOVQ eta-32(SP), BX; \
+	LD((BX)(AX*4), Z20)     /* eta */; \
+	MOVQ dE-16(SP), BX; \
+	LD((BX)(AX*4), Z19)     /* dE */; \
+	VSUBPS Z20, Z17, Z21    /* 1−eta */; \
+	VMULPS Z19, Z21, Z21    /* (1−eta)*dE */; \
+	VMULPS Z4, Z30, Z22     /* M*g */; \
+	VADDPS Z22, Z21, Z21; \
+	ST(Z21, (BX)(AX*4)); \
+	LD((R13)(AX*4), Z24)    /* post */; \
+	VMULPS Z24, Z28, Z22    /* d = x*post */; \
+	VSUBPS Z26, Z22, Z22    /* d − e */; \
+	VMULPS Z22, Z19, Z22    /* dE*(d−e) */; \
+	MOVQ deta-24(SP), BX; \
+	LD((BX)(AX*4), Z23); \
+	VADDPS Z22, Z23, Z23; \
+	ST(Z23, (BX)(AX*4)); \
+	VMULPS Z19, Z20, Z21    /* dD = eta*dE */; \
+	VMULPS Z24, Z21, Z6     /* dD*post */; \
+	VADDPS Z6, Z18, Z18; \
+	LD((DX)(AX*4), Z14); \
+	VMULPS Z28, Z21, Z6     /* dD*x */; \
+	VADDPS Z6, Z14, Z14; \
+	ST(Z14, (DX)(AX*4))
+
 // func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
 // plasticReadHebbScaleBackMatAVX512 for retroactive neuromodulation with one
-// fan-out weight and bias and one η per connection: per row, RBR_STEP and
-// then RFB_STEP.
+// fan-out weight and bias and one η per connection (RRFB_STEP).
 TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-468
-	MOVQ beta_base+408(FP), BX
-	MOVQ BX, beta-8(SP)
-	MOVQ eta_base+432(FP), BX
-	MOVQ BX, eta-16(SP)
+	MOVQ dB_base+240(FP), BX
+	MOVQ BX, dB-8(SP)
+	MOVQ dE_base+144(FP), BX
+	MOVQ BX, dE-16(SP)
 	MOVQ deta_base+264(FP), BX
 	MOVQ BX, deta-24(SP)
+	MOVQ eta_base+432(FP), BX
+	MOVQ BX, eta-32(SP)
 	VBROADCASTSS m+456(FP), Z12
 	VBROADCASTSS clip+460(FP), Z10
 	VXORPS Z25, Z25, Z25
@@ -2321,7 +2403,7 @@ TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-468
 	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
 	MOVQ h_len+80(FP), BX
 	IMULQ da_len+56(FP), BX
-	MOVQ BX, total-32(SP)          // rows·n
+	MOVQ BX, total-40(SP)         // rows·n
 	MOVQ h_base+72(FP), BX
 	MOVQ BX, h-48(SP)
 	MOVQ dh_base+0(FP), BX
@@ -2330,37 +2412,44 @@ TEXT ·plasticReadRetroFanBackMatAVX512(SB), NOSPLIT, $72-468
 	MOVQ BX, pre-64(SP)
 	MOVQ dpre_base+168(FP), BX
 	MOVQ BX, dpre-72(SP)
-	XORQ AX, AX
-	KXNORW K1, K1, K1
-
-rrfb_row:
-	CMPQ AX, total-32(SP)
-	JGE  rrfb_done
-	MOVQ AX, row-40(SP)
-
-	// The read's backward on row i of step t+1's trace, which RBR_STEP
-	// recomputes from the traces of step t.
 	MOVQ dalpha_base+24(FP), DI
 	MOVQ dW_base+120(FP), SI
 	MOVQ alpha_base+96(FP), R8
 	MOVQ w_base+288(FP), R9
-	MOVQ da_base+48(FP), R10
-	MOVQ e_base+312(FP), R12
-	MOVQ u_base+384(FP), R13
-	MOVQ beta_base+408(FP), DX
+	MOVQ dU_base+216(FP), R11
+	MOVQ u_base+384(FP), R12
+	MOVQ beta_base+408(FP), R14
+	MOVQ e_base+312(FP), R15
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rrfb_row:
+	CMPQ AX, total-40(SP)
+	JGE  rrfb_done
 	MOVQ AX, BX
 	SHLQ $2, BX
+	MOVQ da_base+48(FP), R10
 	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ post_base+360(FP), R13
+	SUBQ BX, R13                  // post, likewise
+	MOVQ dpost_base+192(FP), DX
+	SUBQ BX, DX                   // dpost, likewise
+	MOVQ pre-64(SP), BX
+	VBROADCASTSS (BX), Z28        // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-64(SP)
 	MOVQ h-48(SP), BX
 	VBROADCASTSS (BX), Z8         // h[i]
 	ADDQ $4, BX
 	MOVQ BX, h-48(SP)
 	VXORPS Z9, Z9, Z9
+	VXORPS Z18, Z18, Z18
 	MOVQ da_len+56(FP), CX
 
-	VEC_LOOP(RBR_STEP, R11, rrfb_rfull, rrfb_rtail, rrfb_rbody, rrfb_rnext)
+	VEC_LOOP(RRFB_STEP, BX, rrfb_full, rrfb_tail, rrfb_body, rrfb_next)
 
-rrfb_rnext:
+rrfb_next:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
 	VMOVAPS Z9, Z0
 	HSUM512
 	MOVQ dh-56(SP), BX
@@ -2368,36 +2457,7 @@ rrfb_rnext:
 	VMOVSS X0, (BX)
 	ADDQ $4, BX
 	MOVQ BX, dh-56(SP)
-	MOVQ row-40(SP), AX
-
-	// The update's backward on the same row of step t, its trace gradient
-	// row still in cache.
-
-	MOVQ dW_base+120(FP), DI
-	MOVQ dE_base+144(FP), SI
-	MOVQ dpost_base+192(FP), R8
-	MOVQ dU_base+216(FP), R9
-	MOVQ dB_base+240(FP), R10
-	MOVQ w_base+288(FP), R11
-	MOVQ e_base+312(FP), R12
-	MOVQ post_base+360(FP), R13
-	MOVQ u_base+384(FP), DX
-	MOVQ AX, BX
-	SHLQ $2, BX
-	SUBQ BX, R8
-	SUBQ BX, R13
-	MOVQ pre-64(SP), BX
-	VBROADCASTSS (BX), Z8         // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-64(SP)
-	VXORPS Z9, Z9, Z9
-	MOVQ da_len+56(FP), CX
-
-	VEC_LOOP(RFB_STEP, BX, rrfb_ufull, rrfb_utail, rrfb_ubody, rrfb_unext)
-
-rrfb_unext:
-	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
+	VMOVAPS Z18, Z0
 	HSUM512
 	MOVQ dpre-72(SP), BX
 	VADDSS (BX), X0, X0

@@ -90,3 +90,32 @@ func BenchmarkRetroUpdateBackward(b *testing.B) {
 		return func() { RetroUpdateBackward(dw, de, dpre, dpost, ds, db, deta, w, e, pre, post, s, bias, eta, 0.5, 1) }
 	})
 }
+
+// The fused backward of a read and the update before it (per-connection
+// fan-out: the trace, its gradient, α and its gradient, the scale, the
+// bias and their gradients).
+func BenchmarkPlasticReadHebbUpdateBackward(b *testing.B) {
+	benchPlastic(b, 9, func(n int) func() {
+		nn := n * n
+		dh, h, dpre, pre, da, dpost, post := randVec(n), randVec(n), randVec(n), randVec(n), randVec(n), randVec(n), randVec(n)
+		dalpha, alpha, dw, w, ds, s, db, bias := randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn)
+		return func() {
+			PlasticReadHebbUpdateBackward(dh, dalpha, da, h, alpha, dw, dpre, dpost, ds, db, w, pre, post, s, bias, 0.5, 1)
+		}
+	})
+}
+
+func BenchmarkPlasticReadRetroUpdateBackward(b *testing.B) {
+	benchPlastic(b, 15, func(n int) func() {
+		nn := n * n
+		dh, h, dpre, pre, da, dpost, post := randVec(n), randVec(n), randVec(n), randVec(n), randVec(n), randVec(n), randVec(n)
+		dalpha, alpha, dw, w, de, e := randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn)
+		ds, s, db, bias, deta, eta := randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn)
+		for i := range eta {
+			eta[i] = eta[i]/2 + 0.5 // in [0, 1], where E is a moving average
+		}
+		return func() {
+			PlasticReadRetroUpdateBackward(dh, dalpha, da, h, alpha, dw, de, dpre, dpost, ds, db, deta, w, e, pre, post, s, bias, eta, 0.5, 1)
+		}
+	})
+}
