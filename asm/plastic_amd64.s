@@ -2037,6 +2037,28 @@ rfbm_done:
 	VZEROUPPER
 	RET
 
+// RBG_CORE is the fused steps' middle: RB_CORE's read backward on the
+// updated trace in Z0 (h[i] in Z8, R8 alpha, R10 da, DI dalpha, SI dW; Z9
+// sums the row's dh[i] terms), keeping the trace gradient with the read's
+// share in Z4, then the clip's mask K2 on it (g, stored to dW).
+#define RBG_CORE(LD, ST) \
+	LD((R8)(AX*4), Z1)      /* a */; \
+	LD((R10)(AX*4), Z2)     /* da */; \
+	LD((DI)(AX*4), Z3)      /* dA */; \
+	LD((SI)(AX*4), Z4)      /* dW */; \
+	VMULPS Z0, Z8, Z5       /* hi*w */; \
+	VMULPS Z2, Z5, Z5; \
+	VADDPS Z5, Z3, Z3; \
+	ST(Z3, (DI)(AX*4)); \
+	VMULPS Z1, Z8, Z6       /* hi*a */; \
+	VMULPS Z2, Z6, Z6; \
+	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
+	VMULPS Z0, Z1, Z7       /* a*w */; \
+	VMULPS Z2, Z7, Z7; \
+	VADDPS Z7, Z9, Z9; \
+	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
+	ST(Z4, (SI)(AX*4))
+
 // RHSB_STEP is the fused backward kernels' step, with M = u*m: it
 // recomputes the trace after step t's update from the trace w of step t
 // with the update kernels' operations (HEBB_STEP), so that it has the bits
@@ -2061,22 +2083,7 @@ rfbm_done:
 	VMINPS Z0, Z10, Z0      /* the updated trace */; \
 	VANDPS Z11, Z29, Z29; \
 	VCMPPS $2, Z10, Z29, K2 /* |·| ≤ clip (false for NaN) */; \
-	LD((R8)(AX*4), Z1)      /* a */; \
-	LD((R10)(AX*4), Z2)     /* da */; \
-	LD((DI)(AX*4), Z3)      /* dA */; \
-	LD((SI)(AX*4), Z4)      /* dW */; \
-	VMULPS Z0, Z8, Z5       /* hi*w */; \
-	VMULPS Z2, Z5, Z5; \
-	VADDPS Z5, Z3, Z3; \
-	ST(Z3, (DI)(AX*4)); \
-	VMULPS Z1, Z8, Z6       /* hi*a */; \
-	VMULPS Z2, Z6, Z6; \
-	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
-	VMULPS Z0, Z1, Z7       /* a*w */; \
-	VMULPS Z2, Z7, Z7; \
-	VADDPS Z7, Z9, Z9; \
-	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
-	ST(Z4, (SI)(AX*4)); \
+	RBG_CORE(LD, ST); \
 	VMULPS Z26, Z4, Z13     /* dM = g*d */; \
 	LD((R11)(AX*4), Z14); \
 	VMULPS Z12, Z13, Z6     /* dM*m */; \
@@ -2193,22 +2200,7 @@ rhsb_done:
 	VMINPS Z0, Z10, Z0      /* the updated trace */; \
 	VANDPS Z11, Z31, Z31; \
 	VCMPPS $2, Z10, Z31, K2 /* |·| ≤ clip (false for NaN) */; \
-	LD((R8)(AX*4), Z1)      /* a */; \
-	LD((R10)(AX*4), Z2)     /* da */; \
-	LD((DI)(AX*4), Z3)      /* dA */; \
-	LD((SI)(AX*4), Z4)      /* dW */; \
-	VMULPS Z0, Z8, Z5       /* hi*w */; \
-	VMULPS Z2, Z5, Z5; \
-	VADDPS Z5, Z3, Z3; \
-	ST(Z3, (DI)(AX*4)); \
-	VMULPS Z1, Z8, Z6       /* hi*a */; \
-	VMULPS Z2, Z6, Z6; \
-	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
-	VMULPS Z0, Z1, Z7       /* a*w */; \
-	VMULPS Z2, Z7, Z7; \
-	VADDPS Z7, Z9, Z9; \
-	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
-	ST(Z4, (SI)(AX*4)); \
+	RBG_CORE(LD, ST); \
 	VMULPS Z26, Z4, Z13     /* dM = g*d */; \
 	LD((R11)(AX*4), Z14); \
 	VMULPS Z12, Z13, Z6     /* dM*m */; \
@@ -2328,22 +2320,7 @@ rhfb_done:
 	VMINPS Z0, Z10, Z0      /* the updated trace */; \
 	VANDPS Z11, Z31, Z31; \
 	VCMPPS $2, Z10, Z31, K2 /* |·| ≤ clip (false for NaN) */; \
-	LD((R8)(AX*4), Z1)      /* a */; \
-	LD((R10)(AX*4), Z2)     /* da */; \
-	LD((DI)(AX*4), Z3)      /* dA */; \
-	LD((SI)(AX*4), Z4)      /* dW */; \
-	VMULPS Z0, Z8, Z5       /* hi*w */; \
-	VMULPS Z2, Z5, Z5; \
-	VADDPS Z5, Z3, Z3; \
-	ST(Z3, (DI)(AX*4)); \
-	VMULPS Z1, Z8, Z6       /* hi*a */; \
-	VMULPS Z2, Z6, Z6; \
-	VADDPS Z6, Z4, Z4       /* dW with the read's share */; \
-	VMULPS Z0, Z1, Z7       /* a*w */; \
-	VMULPS Z2, Z7, Z7; \
-	VADDPS Z7, Z9, Z9; \
-	VMOVAPS.Z Z4, K2, Z4    /* g: the gradient through the clip */; \
-	ST(Z4, (SI)(AX*4)); \
+	RBG_CORE(LD, ST); \
 	VMULPS Z26, Z4, Z13     /* dM = g*e */; \
 	LD((R11)(AX*4), Z14); \
 	VMULPS Z12, Z13, Z6     /* dM*m */; \
