@@ -10,6 +10,11 @@
 // the next one for SpinFor before it blocks, and the caller never waits for
 // a helper to wake up: it claims shares itself, one at a time, until none is
 // left, and then waits only for the shares helpers have already started.
+// Work can also come from several goroutines at once (the LM's background
+// gradients beside its backward pass): a call that finds the helpers busy
+// stays open, and a helper that finishes its share of one call joins the
+// oldest open one before it goes idle, so no call is left to one thread
+// for long because the helpers were busy when it began.
 // A share therefore runs on whichever goroutine claims it first; every
 // share runs exactly once, and share i is the same work whoever runs it, so
 // results never depend on the scheduling.
