@@ -97,7 +97,7 @@ type Layer struct {
 	whhT []float32
 	// sets are the groups' gradient sums, Backward's workers + 1 (see
 	// gradFold), and fold hands them out.
-	sets []workerGrads
+	sets []gradSet
 	fold gradFold
 
 	fwdJob forwardJob
@@ -122,10 +122,10 @@ type Scratch struct {
 	dHebb, dE []float32
 }
 
-// workerGrads are one group's sums of the shared parameters' gradients
+// gradSet is one group's sums of the shared parameters' gradients
 // (α's, η's and the fan-out's in the layer's padded layout), or, once
 // folded, the sums of the groups so far.
-type workerGrads struct {
+type gradSet struct {
 	alpha, eta, modW, modB, fanW, fanB []float32
 	dummy                              []float32 // the scalar fan-out's unused scale gradient
 }
@@ -406,15 +406,15 @@ type gradFold struct {
 	mu      sync.Mutex
 	setFree sync.Cond
 	groups  int
-	next    int            // the next group to hand out
-	folded  int            // groups 0…folded−1 are in sum
-	done    []*workerGrads // finished groups' sets awaiting their turn, by group
-	free    []*workerGrads
-	sum     *workerGrads
+	next    int        // the next group to hand out
+	folded  int        // groups 0…folded−1 are in sum
+	done    []*gradSet // finished groups' sets awaiting their turn, by group
+	free    []*gradSet
+	sum     *gradSet
 }
 
 // start readies the fold for a pass of groups with the given sets.
-func (f *gradFold) start(groups int, sets []workerGrads) {
+func (f *gradFold) start(groups int, sets []gradSet) {
 	f.setFree.L = &f.mu
 	f.groups, f.next, f.folded, f.sum = groups, 0, 0, nil
 	f.done = f.done[:0]
@@ -429,7 +429,7 @@ func (f *gradFold) start(groups int, sets []workerGrads) {
 
 // claim returns the next group and a free set for it, or a nil set when
 // every group has been handed out.
-func (f *gradFold) claim() (int, *workerGrads) {
+func (f *gradFold) claim() (int, *gradSet) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for f.next < f.groups && len(f.free) == 0 {
@@ -448,7 +448,7 @@ func (f *gradFold) claim() (int, *workerGrads) {
 // finish adds group g's set and any finished groups after it, in order,
 // into the sum (the first group's set becomes the sum) and frees their
 // sets.
-func (f *gradFold) finish(l *Layer, g int, set *workerGrads) {
+func (f *gradFold) finish(l *Layer, g int, set *gradSet) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.done[g] = set
@@ -467,7 +467,7 @@ func (f *gradFold) finish(l *Layer, g int, set *workerGrads) {
 }
 
 // clearGrads zeroes a gradient set, sized for the layer.
-func (l *Layer) clearGrads(wg *workerGrads) {
+func (l *Layer) clearGrads(wg *gradSet) {
 	wg.alpha = zeroedAt(wg.alpha, len(l.alpha), slotGradAlpha)
 	wg.eta = zeroedAt(wg.eta, len(l.eta), slotGradEta)
 	wg.modW = zeroed(wg.modW, len(l.P.ModWeight))
@@ -478,7 +478,7 @@ func (l *Layer) clearGrads(wg *workerGrads) {
 }
 
 // addGrads adds the set x into sum.
-func (l *Layer) addGrads(sum, x *workerGrads) {
+func (l *Layer) addGrads(sum, x *gradSet) {
 	asm.Add(sum.alpha, sum.alpha, x.alpha)
 	asm.Add(sum.eta, sum.eta, x.eta)
 	asm.Add(sum.modW, sum.modW, x.modW)
@@ -812,7 +812,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.dgx = grow(l.dgx, b*hp)
 	l.daP = zeroed(l.daP, b*hp) // the padding stays zero
 	for len(l.sets) < nw+1 {
-		l.sets = append(l.sets, workerGrads{})
+		l.sets = append(l.sets, gradSet{})
 	}
 	l.fold.start(groups, l.sets[:nw+1])
 
@@ -868,7 +868,7 @@ func (l *Layer) WeightHHGrad(dxproj []float32, g *Params) {
 // (it needs the read's share of the gradient of h(t)), then step t's
 // modulator and cell (cellBackward). The backward of step 0's read is left
 // for the end.
-func (l *Layer) groupBackward(w int, wg *workerGrads, s0, s1 int, dxproj, dhOut []float32) {
+func (l *Layer) groupBackward(w int, wg *gradSet, s0, s1 int, dxproj, dhOut []float32) {
 	p := l.P
 	c := p.Config
 	h, b, steps, k := c.Hidden, l.batch, l.steps, l.k
@@ -1043,7 +1043,7 @@ func (l *Layer) copyDaP(t, s int, dxproj []float32) {
 // the shared parameters' gradients into wg and returns the rows' share of
 // the gradient of the modulation m(t). dHebb and dE are the sample's
 // running trace gradients.
-func (l *Layer) traceBackward(t, s, i0, i1 int, wg *workerGrads, dHebb, dE, hebbNext, hebb, elig, cur, next []float32) float32 {
+func (l *Layer) traceBackward(t, s, i0, i1 int, wg *gradSet, dHebb, dE, hebbNext, hebb, elig, cur, next []float32) float32 {
 	p := l.P
 	c := p.Config
 	h, b, hp := c.Hidden, l.batch, l.hp
@@ -1090,7 +1090,7 @@ func (l *Layer) traceBackward(t, s, i0, i1 int, wg *workerGrads, dHebb, dE, hebb
 // readBackward runs the backward of step t's plastic read alone for sample
 // s (hebb: the Hebbian trace entering step t), adding its gradient of
 // h(t−1) into dhPrev ([B, H]); dHebb is the sample's trace gradient.
-func (l *Layer) readBackward(t, s int, wg *workerGrads, dHebb, hebb, dhPrev, dxproj []float32) {
+func (l *Layer) readBackward(t, s int, wg *gradSet, dHebb, hebb, dhPrev, dxproj []float32) {
 	p := l.P
 	h, b, hp := p.Config.Hidden, l.batch, l.hp
 	bh := b * h
@@ -1112,7 +1112,7 @@ func (l *Layer) readBackward(t, s int, wg *workerGrads, dHebb, hebb, dhPrev, dxp
 // modulator's gradient of h(t−1) into cur (or of h(t) into l.dht), turns
 // l.dc into the gradient of c(t−1) and accumulates the modulator's
 // parameter gradients into wg.
-func (l *Layer) cellBackward(t, s int, wg *workerGrads, dm float32, cur, dGates []float32) {
+func (l *Layer) cellBackward(t, s int, wg *gradSet, dm float32, cur, dGates []float32) {
 	p := l.P
 	c := p.Config
 	h, b := c.Hidden, l.batch
