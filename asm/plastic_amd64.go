@@ -307,20 +307,24 @@ func plasticRetroFanReadMatAVX512(dw, de, w, e, post, u, beta, eta, pre, p, h, a
 func plasticRetroFanBackMatAVX512(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
 
 // plasticReadHebbScaleBackMatAVX512 is readHebbUpdateBackward for a whole
-// matrix with M = u*m, per connection, no bias: the read's backward and the
-// update's backward row by row.
+// matrix with M = u*m, per connection, no bias: per element, in one pass,
+// rowHebbFanGo's update (with no bias), rowReadBackGo on its result and
+// rowHebbScaleBackGo, with their operations in their order.
 //
 //go:noescape
 func plasticReadHebbScaleBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) (dm float32)
 
-// plasticReadHebbFanBackMatAVX512 is readHebbUpdateBackward for a whole
-// matrix with a per-connection fan-out and bias.
+// plasticReadHebbFanBackMatAVX512 is plasticReadHebbScaleBackMatAVX512 with
+// a per-connection fan-out and bias, M = u*m + beta (rowHebbFanGo,
+// rowReadBackGo, rowHebbFanBackGo).
 //
 //go:noescape
 func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) (dm float32)
 
 // plasticReadRetroFanBackMatAVX512 is readRetroUpdateBackward for a whole
-// matrix with a per-connection fan-out, bias and η.
+// matrix with a per-connection fan-out, bias and η: per element, in one
+// pass, rowRetroFanGo's update of the Hebbian trace, rowReadBackGo on it
+// and rowRetroFanBackGo.
 //
 //go:noescape
 func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)

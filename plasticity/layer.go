@@ -102,7 +102,6 @@ type Layer struct {
 
 	fwdJob forwardJob
 	bwdJob backwardJob
-	shares shares
 }
 
 // Scratch is the trace-sized working memory of Layer.Backward, in padded
@@ -312,18 +311,13 @@ func (l *Layer) replayLen(b int) int {
 	return nw * g * (l.k - 1) * l.P.Config.Hidden * l.hp
 }
 
-// sampleJob is per-sample work over the contiguous sample range [s0, s1)
-// on worker w. The jobs are fields of the Layer, handed to the workers as
-// pointers, so that running one allocates nothing.
-type sampleJob interface {
-	run(w, s0, s1 int)
-}
-
-// forwardJob finishes step t for its samples: the plastic read, the cell,
-// the modulator and the trace update.
+// forwardJob finishes step t for the batch: the plastic read, the cell, the
+// modulator and the trace update. It is a field of the Layer, handed to
+// internal/parallel as a pointer, so that running it allocates nothing.
 type forwardJob struct {
 	l     *Layer
 	t     int
+	nw    int       // workers: share w is samples [w·B/nw, (w+1)·B/nw)
 	xproj []float32 // Forward's input projections, [T, B, 4H]
 	// The batch's traces entering step t and where their update goes: the
 	// State's, the spares or a checkpoint's buffers ([B, H, Hp] each; E nil
@@ -331,7 +325,15 @@ type forwardJob struct {
 	srcHebb, srcE, dstHebb, dstE []float32
 }
 
-func (j *forwardJob) run(_, s0, s1 int) {
+// RunShare runs worker w's contiguous range of samples: the same range
+// whichever goroutine runs it, so the results do not depend on the
+// scheduling.
+func (j *forwardJob) RunShare(w int) {
+	b := j.l.batch
+	j.run(w*b/j.nw, (w+1)*b/j.nw)
+}
+
+func (j *forwardJob) run(s0, s1 int) {
 	l := j.l
 	h, hp, t := l.P.Config.Hidden, l.hp, j.t
 	hh, bh := h*hp, l.batch*h
@@ -487,31 +489,6 @@ func (l *Layer) addGrads(sum, x *gradSet) {
 	asm.Add(sum.fanB, sum.fanB, x.fanB)
 }
 
-// shares splits a sampleJob's b samples into nw contiguous ranges, one
-// share of internal/parallel's fork–join each.
-type shares struct {
-	job   sampleJob
-	b, nw int
-}
-
-func (sh *shares) RunShare(w int) {
-	sh.job.run(w, w*sh.b/sh.nw, (w+1)*sh.b/sh.nw)
-}
-
-// parallel runs job over the workers' contiguous sample ranges of b
-// samples. Worker w's range is the same whichever goroutine runs it, so
-// the results do not depend on the scheduling.
-func (l *Layer) parallel(b int, job sampleJob) {
-	nw := l.workers(b)
-	if nw == 1 {
-		job.run(0, 0, b)
-		return
-	}
-	l.shares = shares{job, b, nw}
-	parallel.Run(nw, &l.shares)
-	l.shares = shares{}
-}
-
 // Forward runs T steps on the input projections xproj ([T, B, 4H]: x·W_ihᵀ
 // + b_ih + b_hh for every step, gate order i, f, g, o), starting from st and
 // leaving the final state in st. It writes the outputs h(1…T) to hOut
@@ -578,8 +555,9 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 	copy(l.cs, st.C)
 	l.whhT = grow(l.whhT, 4*h*h)
 	gemm.Transpose(l.whhT, p.WeightHH, 4*h, h)
+	nw := l.workers(b)
 	for t := 0; t < steps; t++ {
-		job := forwardJob{l: l, t: t, srcHebb: tr, srcE: trE, dstHebb: tr, dstE: trE}
+		job := forwardJob{l: l, t: t, nw: nw, srcHebb: tr, srcE: trE, dstHebb: tr, dstE: trE}
 		if t == 0 {
 			job.srcHebb, job.srcE = st.Hebb, st.E
 		}
@@ -596,7 +574,7 @@ func (l *Layer) Forward(hOut, xproj []float32, st *State, steps int) {
 		}
 		job.xproj = xproj
 		l.fwdJob = job
-		l.parallel(b, &l.fwdJob)
+		parallel.Run(job.nw, &l.fwdJob)
 	}
 	l.fwdJob = forwardJob{} // keep no reference to the caller's xproj or st
 	if l.recorded {
@@ -817,11 +795,7 @@ func (l *Layer) Backward(dxproj, dhOut []float32, g *Params) {
 	l.fold.start(groups, l.sets[:nw+1])
 
 	l.bwdJob = backwardJob{l, dxproj, dhOut}
-	if nw == 1 {
-		l.bwdJob.RunShare(0)
-	} else {
-		parallel.Run(nw, &l.bwdJob)
-	}
+	parallel.Run(nw, &l.bwdJob)
 	l.bwdJob = backwardJob{} // keep no reference to the caller's slices
 	sum := l.fold.sum
 
