@@ -308,7 +308,7 @@ func plasticRetroFanBackMatAVX512(dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, 
 
 // plasticReadHebbScaleBackMatAVX512 is readHebbUpdateBackward for a whole
 // matrix with M = u*m, per connection, no bias: per element, in one pass,
-// rowHebbFanGo's update (with no bias), rowReadBackGo on its result and
+// rowHebbGo's update with M = u*m, rowReadBackGo on its result and
 // rowHebbScaleBackGo, with their operations in their order.
 //
 //go:noescape
