@@ -22,6 +22,7 @@ package parallel
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -219,14 +220,8 @@ func acquire(c *call, want int) (open, woke bool) {
 // closeCall takes c, whose shares have all been claimed, off the open list.
 func closeCall(c *call) {
 	pool.mu.Lock()
-	for i, o := range pool.open {
-		if o == c {
-			last := len(pool.open) - 1
-			copy(pool.open[i:], pool.open[i+1:])
-			pool.open[last] = nil // no reference left to a reused call
-			pool.open = pool.open[:last]
-			break
-		}
+	if i := slices.Index(pool.open, c); i >= 0 {
+		pool.open = slices.Delete(pool.open, i, i+1) // which clears the freed slot
 	}
 	pool.mu.Unlock()
 }
