@@ -297,6 +297,53 @@ func PlasticReadRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre
 	return readRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
 
+// RetroSample holds one sample's operands of PlasticReadRetroUpdateBackward,
+// all but the parameters that samples share (α, the modulation's scale and
+// bias, η) and their gradients.
+type RetroSample struct {
+	DH, DA, H, DHebb, DElig, DPre, DPost, Hebb, Elig, Pre, Post []float32
+	M                                                           float32
+}
+
+// PlasticReadRetroUpdateBackward2 is PlasticReadRetroUpdateBackward for two
+// samples, a and then b, that share alpha, scale, bias and eta and add into
+// the same dalpha, dscale, dbias and deta: every result has the bits of
+// the two calls
+//
+//	dmA = PlasticReadRetroUpdateBackward(a.DH, dalpha, a.DA, a.H, alpha, a.DHebb, a.DElig, a.DPre, a.DPost,
+//		dscale, dbias, deta, a.Hebb, a.Elig, a.Pre, a.Post, scale, bias, eta, a.M, clip)
+//	dmB = the same with b
+//
+// The samples' outputs must not overlap. Where the kernel can, it takes
+// both samples through each element in one pass, so the shared matrices
+// and their gradients, which the backward pass otherwise streams once per
+// sample, are loaded and stored once for the two: at AVX-512, with one
+// value per connection for all four, and with each of the groups (Hebb,
+// Elig), (DHebb, DElig) and (DA, Post, DPost) of b's operands at one
+// distance in memory from a's, as when each group's samples are rows of
+// one buffer. Otherwise it makes the two calls.
+func PlasticReadRetroUpdateBackward2(a, b *RetroSample, dalpha, alpha, dscale, dbias, deta, scale, bias, eta []float32, clip float32) (dmA, dmB float32) {
+	for _, x := range []*RetroSample{a, b} {
+		r, n := len(x.Pre), len(x.Post)
+		checkLen("PlasticReadRetroUpdateBackward2", r, len(x.DH), len(x.H), len(x.DPre))
+		checkLen("PlasticReadRetroUpdateBackward2", n, len(x.DA), len(x.DPost))
+		checkRect("PlasticReadRetroUpdateBackward2", r, n, len(dalpha), len(alpha), len(x.DHebb), len(x.DElig), len(x.Hebb), len(x.Elig))
+		checkMod("PlasticReadRetroUpdateBackward2", r, n, len(scale), len(bias))
+		checkEta("PlasticReadRetroUpdateBackward2", r, n, len(eta))
+	}
+	checkLen("PlasticReadRetroUpdateBackward2", len(scale), len(dscale))
+	checkLen("PlasticReadRetroUpdateBackward2", len(bias), len(dbias))
+	checkLen("PlasticReadRetroUpdateBackward2", len(eta), len(deta))
+	if dmA, dmB, ok := readRetroUpdateBackward2(a, b, dalpha, alpha, dscale, dbias, deta, scale, bias, eta, clip); ok {
+		return dmA, dmB
+	}
+	dmA = readRetroUpdateBackward(a.DH, dalpha, a.DA, a.H, alpha, a.DHebb, a.DElig, a.DPre, a.DPost, dscale, dbias, deta,
+		a.Hebb, a.Elig, a.Pre, a.Post, scale, bias, eta, a.M, clip)
+	dmB = readRetroUpdateBackward(b.DH, dalpha, b.DA, b.H, alpha, b.DHebb, b.DElig, b.DPre, b.DPost, dscale, dbias, deta,
+		b.Hebb, b.Elig, b.Pre, b.Post, scale, bias, eta, b.M, clip)
+	return dmA, dmB
+}
+
 // checkRect panics unless every length is r·n.
 func checkRect(kernel string, r, n int, lens ...int) {
 	for _, l := range lens {

@@ -22,7 +22,7 @@ var avx512Rows = plasticRows{
 		retroFan: plasticRetroFanMatAVX512, retroFanRead: plasticRetroFanReadMatAVX512,
 		retroFanBack:      plasticRetroFanBackMatAVX512,
 		readHebbScaleBack: plasticReadHebbScaleBackMatAVX512, readHebbFanBack: plasticReadHebbFanBackMatAVX512,
-		readRetroFanBack: plasticReadRetroFanBackMatAVX512,
+		readRetroFanBack: plasticReadRetroFanBackMatAVX512, readRetroFanBack2: plasticReadRetroFanBack2MatAVX512,
 	},
 }
 
@@ -328,3 +328,14 @@ func plasticReadHebbFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dpre, dpost, 
 //
 //go:noescape
 func plasticReadRetroFanBackMatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) (dm float32)
+
+// plasticReadRetroFanBack2MatAVX512 is plasticReadRetroFanBackMatAVX512 for
+// two samples in one pass, the first's operands and then the second's per
+// element (readRetroUpdateBackward2): the second sample's dh, h, dpre and pre
+// are dhB, hB, dpreB and preB, and its other operands are at dTr (w, e),
+// dGr (dW, dE) and dVec (da, post, dpost) elements from the first's. It
+// loads α, η and the fan-out and loads and stores their gradients once per
+// element for both samples.
+//
+//go:noescape
+func plasticReadRetroFanBack2MatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta, dhB, hB, dpreB, preB []float32, m, mB, clip float32, dTr, dGr, dVec int) (dm, dmB float32)

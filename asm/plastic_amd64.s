@@ -2449,3 +2449,240 @@ rrfb_done:
 	MOVSS   X0, dm+464(FP)
 	VZEROUPPER
 	RET
+
+// RRFB2_SAMPLE is RRFB_STEP for one of two samples whose shared operands
+// the pair kernel has loaded, per 16 elements: u in Z23, beta Z24, alpha
+// Z26, eta Z27, and the sums dalpha Z29, dU Z30, dB Z31 and deta Z15,
+// which the step adds its terms to and the pair kernel stores after both
+// samples. The sample's traces, trace gradients and vectors are at R15 (e),
+// R9 (w), R11 (dW), R12 (dE), R10 (da), R13 (post) and DX (dpost),
+// indexed by IT, IG and IV (AX for the first sample; the second's are
+// those plus its distances from the first). H, PRE and M hold its h[i],
+// pre[i] and m; SDH, SDPRE and SDMU its row's dh[i] and dpre[i] sums and
+// its Σ dM*u. Every element gets RRFB_STEP's operations in their order
+// (the commutative ones may swap operands), so the bits are its.
+#define RRFB2_SAMPLE(LD, ST, IT, IG, IV, H, PRE, M, SDH, SDPRE, SDMU) \
+	LD((R15)(IT*4), Z0)     /* e */; \
+	VMULPS M, Z23, Z1; \
+	VADDPS Z24, Z1, Z1      /* M = u*m + beta */; \
+	VMULPS Z0, Z1, Z2       /* M*e */; \
+	LD((R9)(IT*4), Z3)      /* w */; \
+	VADDPS Z2, Z3, Z2       /* pre-clip value */; \
+	VMAXPS Z2, Z25, Z3; \
+	VMINPS Z3, Z10, Z3      /* the updated trace w' */; \
+	VANDPS Z11, Z2, Z2; \
+	VCMPPS $2, Z10, Z2, K2  /* |·| ≤ clip (false for NaN) */; \
+	LD((R10)(IV*4), Z4)     /* da */; \
+	VMULPS Z3, H, Z2        /* h*w' */; \
+	VMULPS Z4, Z2, Z2; \
+	VADDPS Z2, Z29, Z29     /* dalpha */; \
+	LD((R11)(IG*4), Z5)     /* dW */; \
+	VMULPS Z26, H, Z2       /* h*a */; \
+	VMULPS Z4, Z2, Z2; \
+	VADDPS Z2, Z5, Z5; \
+	VMULPS Z3, Z26, Z2      /* a*w' */; \
+	VMULPS Z4, Z2, Z2; \
+	VADDPS Z2, SDH, SDH; \
+	VMOVAPS.Z Z5, K2, Z5    /* g: the gradient through the clip */; \
+	ST(Z5, (R11)(IG*4)); \
+	VMULPS Z0, Z5, Z2       /* dM = g*e */; \
+	VMULPS M, Z2, Z3        /* dM*m */; \
+	VADDPS Z3, Z30, Z30; \
+	VADDPS Z2, Z31, Z31     /* dB += dM */; \
+	VMULPS Z23, Z2, Z3      /* dM*u */; \
+	VADDPS Z3, SDMU, SDMU; \
+	LD((R12)(IG*4), Z3)     /* dE */; \
+	VSUBPS Z27, Z17, Z4     /* 1−eta */; \
+	VMULPS Z3, Z4, Z4       /* (1−eta)*dE */; \
+	VMULPS Z5, Z1, Z6       /* M*g */; \
+	VADDPS Z6, Z4, Z4; \
+	ST(Z4, (R12)(IG*4)); \
+	LD((R13)(IV*4), Z4)     /* post */; \
+	VMULPS Z4, PRE, Z6      /* d = x*post */; \
+	VSUBPS Z0, Z6, Z6       /* d − e */; \
+	VMULPS Z6, Z3, Z6       /* dE*(d−e) */; \
+	VADDPS Z6, Z15, Z15     /* deta */; \
+	VMULPS Z3, Z27, Z6      /* dD = eta*dE */; \
+	VMULPS Z4, Z6, Z7       /* dD*post */; \
+	VADDPS Z7, SDPRE, SDPRE; \
+	LD((DX)(IV*4), Z7); \
+	VMULPS PRE, Z6, Z6      /* dD*x */; \
+	VADDPS Z6, Z7, Z7; \
+	ST(Z7, (DX)(IV*4))
+
+// RRFB2_STEP is the pair kernel's step: the shared operands' 16 elements
+// loaded once (u, beta, eta, dalpha, dU, dB and deta through frame slots,
+// alpha at R14), RRFB2_SAMPLE for the first sample and then for the
+// second (indices DI, SI and R8), and the shared sums stored once.
+#define RRFB2_STEP(LD, ST) \
+	MOVQ u-8(SP), BX; \
+	LD((BX)(AX*4), Z23); \
+	MOVQ beta-16(SP), BX; \
+	LD((BX)(AX*4), Z24); \
+	LD((R14)(AX*4), Z26); \
+	MOVQ eta-24(SP), BX; \
+	LD((BX)(AX*4), Z27); \
+	MOVQ dalpha-32(SP), BX; \
+	LD((BX)(AX*4), Z29); \
+	MOVQ dU-40(SP), BX; \
+	LD((BX)(AX*4), Z30); \
+	MOVQ dB-48(SP), BX; \
+	LD((BX)(AX*4), Z31); \
+	MOVQ deta-56(SP), BX; \
+	LD((BX)(AX*4), Z15); \
+	RRFB2_SAMPLE(LD, ST, AX, AX, AX, Z8, Z28, Z12, Z9, Z18, Z16); \
+	RRFB2_SAMPLE(LD, ST, DI, SI, R8, Z13, Z22, Z21, Z14, Z19, Z20); \
+	MOVQ dalpha-32(SP), BX; \
+	ST(Z29, (BX)(AX*4)); \
+	MOVQ dU-40(SP), BX; \
+	ST(Z30, (BX)(AX*4)); \
+	MOVQ dB-48(SP), BX; \
+	ST(Z31, (BX)(AX*4)); \
+	MOVQ deta-56(SP), BX; \
+	ST(Z15, (BX)(AX*4)); \
+	ADDQ $16, DI; \
+	ADDQ $16, SI; \
+	ADDQ $16, R8
+
+// func plasticReadRetroFanBack2MatAVX512(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta, dhB, hB, dpreB, preB []float32, m, mB, clip float32, dTr, dGr, dVec int) (dm, dmB float32)
+// plasticReadRetroFanBackMatAVX512 for two samples in one pass: the first's
+// operands as there, the second's dh, h, dpre and pre as dhB, hB, dpreB and
+// preB, and its other per-sample operands at fixed distances (in elements)
+// from the first's: w and e at dTr, dW and dE at dGr, da, post and dpost at
+// dVec. The shared matrices and their gradients are loaded and stored once
+// per element for both samples (RRFB2_STEP).
+TEXT ·plasticReadRetroFanBack2MatAVX512(SB), NOSPLIT, $128-600
+	MOVQ u_base+384(FP), BX
+	MOVQ BX, u-8(SP)
+	MOVQ beta_base+408(FP), BX
+	MOVQ BX, beta-16(SP)
+	MOVQ eta_base+432(FP), BX
+	MOVQ BX, eta-24(SP)
+	MOVQ dalpha_base+24(FP), BX
+	MOVQ BX, dalpha-32(SP)
+	MOVQ dU_base+216(FP), BX
+	MOVQ BX, dU-40(SP)
+	MOVQ dB_base+240(FP), BX
+	MOVQ BX, dB-48(SP)
+	MOVQ deta_base+264(FP), BX
+	MOVQ BX, deta-56(SP)
+	MOVQ h_len+80(FP), BX
+	IMULQ da_len+56(FP), BX
+	MOVQ BX, total-64(SP)         // rows·n
+	MOVQ h_base+72(FP), BX
+	MOVQ BX, h-72(SP)
+	MOVQ dh_base+0(FP), BX
+	MOVQ BX, dh-80(SP)
+	MOVQ pre_base+336(FP), BX
+	MOVQ BX, pre-88(SP)
+	MOVQ dpre_base+168(FP), BX
+	MOVQ BX, dpre-96(SP)
+	MOVQ hB_base+480(FP), BX
+	MOVQ BX, hB-104(SP)
+	MOVQ dhB_base+456(FP), BX
+	MOVQ BX, dhB-112(SP)
+	MOVQ preB_base+528(FP), BX
+	MOVQ BX, preB-120(SP)
+	MOVQ dpreB_base+504(FP), BX
+	MOVQ BX, dpreB-128(SP)
+	VBROADCASTSS m+552(FP), Z12
+	VBROADCASTSS mB+556(FP), Z21
+	VBROADCASTSS clip+560(FP), Z10
+	VXORPS Z25, Z25, Z25
+	VSUBPS Z10, Z25, Z25          // −clip
+	MOVL $0x7fffffff, BX
+	VPBROADCASTD BX, Z11          // |·| mask
+	MOVL $0x3f800000, BX
+	VPBROADCASTD BX, Z17          // 1.0
+	VXORPS Z16, Z16, Z16          // Σ dM*u, over the matrix
+	VXORPS Z20, Z20, Z20          // the second sample's
+	MOVQ w_base+288(FP), R9
+	MOVQ e_base+312(FP), R15
+	MOVQ dW_base+120(FP), R11
+	MOVQ dE_base+144(FP), R12
+	MOVQ alpha_base+96(FP), R14
+	XORQ AX, AX
+	KXNORW K1, K1, K1
+
+rrfb2_row:
+	CMPQ AX, total-64(SP)
+	JGE  rrfb2_done
+	MOVQ AX, BX
+	SHLQ $2, BX
+	MOVQ da_base+48(FP), R10
+	SUBQ BX, R10                  // da, indexed by AX = i*n + j
+	MOVQ post_base+360(FP), R13
+	SUBQ BX, R13                  // post, likewise
+	MOVQ dpost_base+192(FP), DX
+	SUBQ BX, DX                   // dpost, likewise
+	MOVQ dTr+568(FP), DI
+	ADDQ AX, DI                   // the second sample's w and e
+	MOVQ dGr+576(FP), SI
+	ADDQ AX, SI                   // its dW and dE
+	MOVQ dVec+584(FP), R8
+	ADDQ AX, R8                   // its da, post and dpost
+	MOVQ pre-88(SP), BX
+	VBROADCASTSS (BX), Z28        // pre[i]
+	ADDQ $4, BX
+	MOVQ BX, pre-88(SP)
+	MOVQ h-72(SP), BX
+	VBROADCASTSS (BX), Z8         // h[i]
+	ADDQ $4, BX
+	MOVQ BX, h-72(SP)
+	MOVQ preB-120(SP), BX
+	VBROADCASTSS (BX), Z22        // preB[i]
+	ADDQ $4, BX
+	MOVQ BX, preB-120(SP)
+	MOVQ hB-104(SP), BX
+	VBROADCASTSS (BX), Z13        // hB[i]
+	ADDQ $4, BX
+	MOVQ BX, hB-104(SP)
+	VXORPS Z9, Z9, Z9
+	VXORPS Z18, Z18, Z18
+	VXORPS Z14, Z14, Z14
+	VXORPS Z19, Z19, Z19
+	MOVQ da_len+56(FP), CX
+
+	VEC_LOOP(RRFB2_STEP, BX, rrfb2_full, rrfb2_tail, rrfb2_body, rrfb2_next)
+
+rrfb2_next:
+	ADDQ CX, AX                   // the masked tail overshot by −CX
+	VMOVAPS Z9, Z0
+	HSUM512
+	MOVQ dh-80(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dh-80(SP)
+	VMOVAPS Z18, Z0
+	HSUM512
+	MOVQ dpre-96(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dpre-96(SP)
+	VMOVAPS Z14, Z0
+	HSUM512
+	MOVQ dhB-112(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dhB-112(SP)
+	VMOVAPS Z19, Z0
+	HSUM512
+	MOVQ dpreB-128(SP), BX
+	VADDSS (BX), X0, X0
+	VMOVSS X0, (BX)
+	ADDQ $4, BX
+	MOVQ BX, dpreB-128(SP)
+	JMP  rrfb2_row
+
+rrfb2_done:
+	VMOVAPS Z16, Z0
+	HSUM512
+	MOVSS   X0, dm+592(FP)
+	VMOVAPS Z20, Z0
+	HSUM512
+	MOVSS   X0, dmB+596(FP)
+	VZEROUPPER
+	RET

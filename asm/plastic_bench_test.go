@@ -119,3 +119,29 @@ func BenchmarkPlasticReadRetroUpdateBackward(b *testing.B) {
 		}
 	})
 }
+
+// Two samples through the fused backward in one pass, their traces, trace
+// gradients and vectors rows of shared buffers as in the plastic layer's
+// Backward. SetBytes counts what two calls of the one-sample kernel would
+// move, so MB/s compares with BenchmarkPlasticReadRetroUpdateBackward's.
+func BenchmarkPlasticReadRetroUpdateBackward2(b *testing.B) {
+	benchPlastic(b, 30, func(n int) func() {
+		nn := n * n
+		dalpha, alpha := randVec(nn), randVec(nn)
+		ds, s, db, bias, deta, eta := randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn), randVec(nn)
+		for i := range eta {
+			eta[i] = eta[i]/2 + 0.5
+		}
+		w, e, dw, de := randVec(2*nn), randVec(2*nn), randVec(2*nn), randVec(2*nn)
+		da, dpost, post := randVec(2*n), randVec(2*n), randVec(2*n)
+		sample := func(i int) *RetroSample {
+			return &RetroSample{DH: randVec(n), DA: da[i*n : (i+1)*n], H: randVec(n), DHebb: dw[i*nn : (i+1)*nn], DElig: de[i*nn : (i+1)*nn],
+				DPre: randVec(n), DPost: dpost[i*n : (i+1)*n], Hebb: w[i*nn : (i+1)*nn], Elig: e[i*nn : (i+1)*nn],
+				Pre: randVec(n), Post: post[i*n : (i+1)*n], M: 0.5 - float32(i)}
+		}
+		x, y := sample(0), sample(1)
+		return func() {
+			PlasticReadRetroUpdateBackward2(x, y, dalpha, alpha, ds, db, deta, s, bias, eta, 1)
+		}
+	})
+}

@@ -2,6 +2,11 @@
 
 package asm
 
+import (
+	"runtime"
+	"unsafe"
+)
+
 // The plastic kernels' dispatch, shared by amd64 and arm64: one look at the
 // active level per call (plasticRowsFor, in plastic_amd64.go and
 // plastic_arm64.go) picks the row primitives the drivers use, or the
@@ -130,3 +135,56 @@ func readRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost
 	rowsPlasticReadBackward(k, dh, dalpha, dhebb, da, h, alpha, next)
 	return rowsRetroUpdateBackward(k, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
+
+// readRetroUpdateBackward2 runs PlasticReadRetroUpdateBackward2 in the pair
+// kernel where there is one for the level and the shapes, and where b's
+// operands are at the distances from a's that it takes (one per group,
+// see PlasticReadRetroUpdateBackward2); ok is false when the caller must
+// make the two calls instead. The row blocks are those of the single
+// kernel's driver, so each sample's dm has the same association.
+func readRetroUpdateBackward2(a, b *RetroSample, dalpha, alpha, dscale, dbias, deta, scale, bias, eta []float32, clip float32) (dmA, dmB float32, ok bool) {
+	k := plasticRowsFor()
+	rows, n := len(a.Pre), len(a.Post)
+	if k == nil || k.mat == nil || k.mat.readRetroFanBack2 == nil || rows*n == 0 ||
+		!perRow(rows, n, len(scale)) || len(bias) == 0 || len(eta) != rows*n {
+		return 0, 0, false
+	}
+	dTr, ok1 := distance(a.Hebb, b.Hebb, a.Elig, b.Elig)
+	dGr, ok2 := distance(a.DHebb, b.DHebb, a.DElig, b.DElig)
+	dVec, ok3 := distance(a.DA, b.DA, a.Post, b.Post, a.DPost, b.DPost)
+	// (Outputs that overlapped would see the samples' updates interleaved.)
+	if !ok1 || !ok2 || !ok3 || abs(dGr) < rows*n || abs(dVec) < n {
+		return 0, 0, false
+	}
+	for i0, rb := 0, matRows(n); i0 < rows; i0 += rb {
+		i1 := min(i0+rb, rows)
+		x, y := k.mat.readRetroFanBack2(a.DH[i0:i1], dalpha[i0*n:i1*n], a.DA, a.H[i0:i1], alpha[i0*n:i1*n],
+			a.DHebb[i0*n:i1*n], a.DElig[i0*n:i1*n], a.DPre[i0:i1], a.DPost,
+			dscale[i0*n:i1*n], dbias[i0*n:i1*n], deta[i0*n:i1*n], a.Hebb[i0*n:i1*n], a.Elig[i0*n:i1*n], a.Pre[i0:i1], a.Post,
+			scale[i0*n:i1*n], bias[i0*n:i1*n], eta[i0*n:i1*n], b.DH[i0:i1], b.H[i0:i1], b.DPre[i0:i1], b.Pre[i0:i1],
+			a.M, b.M, clip, dTr, dGr, dVec)
+		dmA += x
+		dmB += y
+	}
+	// The kernel reaches b's operands only through a's and the distances.
+	runtime.KeepAlive(b)
+	return dmA, dmB, true
+}
+
+// distance returns the distance in elements from the first of each pair
+// of slices (a0, b0, a1, b1, …) to the second, if it is the same for every
+// pair.
+func distance(pairs ...[]float32) (int, bool) {
+	var d int
+	for i := 0; i < len(pairs); i += 2 {
+		a, b := pairs[i], pairs[i+1]
+		di := int(uintptr(unsafe.Pointer(unsafe.SliceData(b)))-uintptr(unsafe.Pointer(unsafe.SliceData(a)))) / 4
+		if i > 0 && di != d {
+			return 0, false
+		}
+		d = di
+	}
+	return d, true
+}
+
+func abs(x int) int { return max(x, -x) }

@@ -36,3 +36,8 @@ func readHebbUpdateBackward(dh, dalpha, da, h, alpha, dhebb, dpre, dpost, dscale
 func readRetroUpdateBackward(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta []float32, m, clip float32) float32 {
 	return readRetroUpdateBackwardGeneric(dh, dalpha, da, h, alpha, dhebb, delig, dpre, dpost, dscale, dbias, deta, hebb, elig, pre, post, scale, bias, eta, m, clip)
 }
+
+// readRetroUpdateBackward2 has no pair kernel here: the caller makes two calls.
+func readRetroUpdateBackward2(a, b *RetroSample, dalpha, alpha, dscale, dbias, deta, scale, bias, eta []float32, clip float32) (float32, float32, bool) {
+	return 0, 0, false
+}

@@ -131,6 +131,8 @@ type plasticMats struct {
 	readHebbScaleBack func(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, w, pre, post, u []float32, m, clip float32) float32
 	readHebbFanBack   func(dh, dalpha, da, h, alpha, dW, dpre, dpost, dU, dB, w, pre, post, u, beta []float32, m, clip float32) float32
 	readRetroFanBack  func(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta []float32, m, clip float32) float32
+	// readRetroFanBack for two samples at once (PlasticReadRetroUpdateBackward2).
+	readRetroFanBack2 func(dh, dalpha, da, h, alpha, dW, dE, dpre, dpost, dU, dB, deta, w, e, pre, post, u, beta, eta, dhB, hB, dpreB, preB []float32, m, mB, clip float32, dTr, dGr, dVec int) (float32, float32)
 }
 
 // goRows are the Go row primitives: the reference for the vector ones and

@@ -137,7 +137,11 @@
 // fused pass does not read the trace after each step's update: it
 // recomputes it from the trace before (a few operations per element rather
 // than one more H×H stream per sample and step), and it takes its row
-// blocks in alternate directions from step to step. Both save memory
+// blocks in alternate directions from step to step. For Retro, whose
+// shared matrices (α, η, the fan-out's weights and biases, and their four
+// gradients) are most of what that pass streams, a group's two samples go
+// through it together (asm.PlasticReadRetroUpdateBackward2), so each
+// element of those is loaded and stored once for both. Both save memory
 // traffic, which bounds the trace passes: a step's working set in Backward
 // (the shared matrices and their gradients, the group's traces and trace
 // gradients, W_hh) is about 3 MB per worker at the paper's sizes.

@@ -877,6 +877,9 @@ func (l *Layer) groupBackward(w int, wg *gradSet, s0, s1 int, dxproj, dhOut []fl
 	// of h(t) (next, from step t+1), [B, H] each; they trade places as the
 	// steps go back.
 	cur, next := l.dhPrev, l.dhNext
+	// Retro's pairs take their fused backward in one pass for both samples
+	// (see retroBackwardPair).
+	pairs := c.Variant == Retro && l.fusedRead() && s1-s0 == 2
 	rb := l.traceRows()
 	nb := (h + rb - 1) / rb // row blocks
 	// The running trace gradients of sample s: the worker's slots.
@@ -929,6 +932,15 @@ func (l *Layer) groupBackward(w int, wg *gradSet, s0, s1 int, dxproj, dhOut []fl
 					i0 := b * rb
 					if t%2 == 1 {
 						i0 = (nb - 1 - b) * rb
+					}
+					if pairs {
+						hebbA, eligA := tracesAt(s0, first, t)
+						hebbB, eligB := tracesAt(s0+1, first, t)
+						dHebbA, dEA := grads(s0)
+						dHebbB, dEB := grads(s0 + 1)
+						a, b := l.dms[s0:s0+1], l.dms[s0+1:s0+2]
+						l.retroBackwardPair(t, s0, i0, min(i0+rb, h), wg, a, b, dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next)
+						continue
 					}
 					for s := s0; s < s1; s++ {
 						hebb, elig := tracesAt(s, first, t)
@@ -1059,6 +1071,46 @@ func (l *Layer) traceBackward(t, s, i0, i1 int, wg *gradSet, dHebb, dE, hebbNext
 	}
 	return asm.PlasticReadHebbUpdateBackward(dNext, dAlpha, daNext, hNow, alpha,
 		dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
+}
+
+// retroBackwardPair is traceBackward for Retro's samples s and s+1 with
+// one α per connection, in one call of asm.PlasticReadRetroUpdateBackward2:
+// the same results, bit for bit, as traceBackward for s and then for s+1,
+// adding their gradients of m(t) into dmA[0] and dmB[0]. Where the pair
+// kernel runs (AVX-512, one value per connection for the fan-out and η)
+// the shared matrices and their gradients are loaded and stored once for
+// both samples: they were about a third of the fused pass's time, since the
+// step's working set outgrows L2.
+func (l *Layer) retroBackwardPair(t, s, i0, i1 int, wg *gradSet, dmA, dmB, dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next []float32) {
+	c := l.P.Config
+	var a, b asm.RetroSample
+	l.retroSample(&a, t, s, i0, i1, dHebbA, dEA, hebbA, eligA, cur, next)
+	l.retroSample(&b, t, s+1, i0, i1, dHebbB, dEB, hebbB, eligB, cur, next)
+	scale, bias := l.modulation()
+	dScale, dBias := wg.fanW, wg.fanB
+	if c.FanOut == Scalar {
+		dScale = wg.dummy
+	}
+	rows := func(x []float32) []float32 { return l.rowsOf(x, i0, i1) }
+	x, y := asm.PlasticReadRetroUpdateBackward2(&a, &b, rows(wg.alpha), rows(l.alpha), rows(dScale), rows(dBias), rows(wg.eta),
+		rows(scale), rows(bias), rows(l.eta), c.Clip)
+	dmA[0] += x
+	dmB[0] += y
+}
+
+// retroSample fills x with sample s's operands of the fused backward of
+// step t on rows i0…i1−1 (see traceBackward).
+func (l *Layer) retroSample(x *asm.RetroSample, t, s, i0, i1 int, dHebb, dE, hebb, elig, cur, next []float32) {
+	h, b, hp := l.P.Config.Hidden, l.batch, l.hp
+	bh, sh := b*h, s*h
+	*x = asm.RetroSample{
+		DH: next[sh+i0 : sh+i1], DA: l.daP[s*hp : (s+1)*hp], H: l.hs[(t+1)*bh+sh+i0 : (t+1)*bh+sh+i1],
+		DHebb: l.rowsOf(dHebb, i0, i1), DElig: l.rowsOf(dE, i0, i1),
+		DPre: cur[sh+i0 : sh+i1], DPost: l.dgx[s*hp : (s+1)*hp],
+		Hebb: l.rowsOf(hebb, i0, i1), Elig: l.rowsOf(elig, i0, i1),
+		Pre: l.hs[t*bh+sh+i0 : t*bh+sh+i1], Post: l.posts[(t*b+s)*hp : (t*b+s+1)*hp],
+		M: l.ms[t*b+s],
+	}
 }
 
 // readBackward runs the backward of step t's plastic read alone for sample
