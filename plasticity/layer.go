@@ -938,8 +938,10 @@ func (l *Layer) groupBackward(w int, wg *gradSet, s0, s1 int, dxproj, dhOut []fl
 						hebbB, eligB := tracesAt(s0+1, first, t)
 						dHebbA, dEA := grads(s0)
 						dHebbB, dEB := grads(s0 + 1)
-						a, b := l.dms[s0:s0+1], l.dms[s0+1:s0+2]
-						l.retroBackwardPair(t, s0, i0, min(i0+rb, h), wg, a, b, dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next)
+						dmA, dmB := l.retroBackwardPair(t, s0, i0, min(i0+rb, h), wg,
+							dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next)
+						l.dms[s0] += dmA
+						l.dms[s0+1] += dmB
 						continue
 					}
 					for s := s0; s < s1; s++ {
@@ -1076,12 +1078,12 @@ func (l *Layer) traceBackward(t, s, i0, i1 int, wg *gradSet, dHebb, dE, hebbNext
 // retroBackwardPair is traceBackward for Retro's samples s and s+1 with
 // one α per connection, in one call of asm.PlasticReadRetroUpdateBackward2:
 // the same results, bit for bit, as traceBackward for s and then for s+1,
-// adding their gradients of m(t) into dmA[0] and dmB[0]. Where the pair
+// whose shares of the gradients of m(t) it returns. Where the pair
 // kernel runs (AVX-512, one value per connection for the fan-out and η)
 // the shared matrices and their gradients are loaded and stored once for
 // both samples: they were about a third of the fused pass's time, since the
 // step's working set outgrows L2.
-func (l *Layer) retroBackwardPair(t, s, i0, i1 int, wg *gradSet, dmA, dmB, dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next []float32) {
+func (l *Layer) retroBackwardPair(t, s, i0, i1 int, wg *gradSet, dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next []float32) (dmA, dmB float32) {
 	c := l.P.Config
 	var a, b asm.RetroSample
 	l.retroSample(&a, t, s, i0, i1, dHebbA, dEA, hebbA, eligA, cur, next)
@@ -1092,10 +1094,8 @@ func (l *Layer) retroBackwardPair(t, s, i0, i1 int, wg *gradSet, dmA, dmB, dHebb
 		dScale = wg.dummy
 	}
 	rows := func(x []float32) []float32 { return l.rowsOf(x, i0, i1) }
-	x, y := asm.PlasticReadRetroUpdateBackward2(&a, &b, rows(wg.alpha), rows(l.alpha), rows(dScale), rows(dBias), rows(wg.eta),
+	return asm.PlasticReadRetroUpdateBackward2(&a, &b, rows(wg.alpha), rows(l.alpha), rows(dScale), rows(dBias), rows(wg.eta),
 		rows(scale), rows(bias), rows(l.eta), c.Clip)
-	dmA[0] += x
-	dmB[0] += y
 }
 
 // retroSample fills x with sample s's operands of the fused backward of
