@@ -70,6 +70,27 @@ body: \
 	VHADDPS X0, X0, X0; \
 	VHADDPS X0, X0, X0
 
+// ROW_BCAST broadcasts the float at the pointer held in frame slot SLOT to
+// all lanes of Z and moves the pointer on by one float: a per-row scalar
+// (h[i], pre[i]) of the whole-matrix kernels. Clobbers BX.
+#define ROW_BCAST(SLOT, Z) \
+	MOVQ SLOT, BX; \
+	VBROADCASTSS (BX), Z; \
+	ADDQ $4, BX; \
+	MOVQ BX, SLOT
+
+// ROW_SUM adds the 16 lanes of S into the float at the pointer held in
+// frame slot SLOT and moves the pointer on by one float: a row's sum (dh[i],
+// dpre[i]) of the whole-matrix kernels. Clobbers Z0, Y15 and BX.
+#define ROW_SUM(S, SLOT) \
+	VMOVAPS S, Z0; \
+	HSUM512; \
+	MOVQ SLOT, BX; \
+	VADDSS (BX), X0, X0; \
+	VMOVSS X0, (BX); \
+	ADDQ $4, BX; \
+	MOVQ BX, SLOT
+
 // HSUM256 adds the 8 lanes of Y0 into X0's lowest lane (clobbers X15).
 #define HSUM256 \
 	VEXTRACTF128 $1, Y0, X15; \
@@ -1700,10 +1721,7 @@ TEXT ·plasticHebbScaleBackMatAVX512(SB), NOSPLIT, $24-204
 hsbm_row:
 	CMPQ AX, total-8(SP)
 	JGE  hsbm_done
-	MOVQ pre-16(SP), BX
-	VBROADCASTSS (BX), Z8
-	ADDQ $4, BX
-	MOVQ BX, pre-16(SP)
+	ROW_BCAST(pre-16(SP), Z8)
 	MOVQ post_len+152(FP), CX
 
 	VEC_LOOP(HSB_STEP, BX, hsbm_full, hsbm_tail, hsbm_body, hsbm_next)
@@ -1714,13 +1732,7 @@ hsbm_next:
 	SHLQ $2, BX
 	SUBQ BX, SI
 	SUBQ BX, R11
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dpre-24(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-24(SP)
+	ROW_SUM(Z9, dpre-24(SP))
 	VXORPS Z9, Z9, Z9
 	JMP  hsbm_row
 
@@ -1764,10 +1776,7 @@ TEXT ·plasticHebbFanBackMatAVX512(SB), NOSPLIT, $24-252
 hfbm_row:
 	CMPQ AX, total-8(SP)
 	JGE  hfbm_done
-	MOVQ pre-16(SP), BX
-	VBROADCASTSS (BX), Z8
-	ADDQ $4, BX
-	MOVQ BX, pre-16(SP)
+	ROW_BCAST(pre-16(SP), Z8)
 	MOVQ post_len+176(FP), CX
 
 	VEC_LOOP(HFB_STEP, BX, hfbm_full, hfbm_tail, hfbm_body, hfbm_next)
@@ -1778,13 +1787,7 @@ hfbm_next:
 	SHLQ $2, BX
 	SUBQ BX, SI
 	SUBQ BX, R11
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dpre-24(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-24(SP)
+	ROW_SUM(Z9, dpre-24(SP))
 	VXORPS Z9, Z9, Z9
 	JMP  hfbm_row
 
@@ -1877,10 +1880,7 @@ TEXT ·plasticRetroFanMatAVX512(SB), NOSPLIT, $16-224
 rfm_row:
 	CMPQ AX, total-8(SP)
 	JGE  rfm_done
-	MOVQ pre-16(SP), BX
-	VBROADCASTSS (BX), Z8
-	ADDQ $4, BX
-	MOVQ BX, pre-16(SP)
+	ROW_BCAST(pre-16(SP), Z8)
 	MOVQ post_len+104(FP), CX
 
 	VEC_LOOP(RF_STEP, BX, rfm_full, rfm_tail, rfm_body, rfm_next)
@@ -1940,14 +1940,8 @@ TEXT ·plasticRetroFanReadMatAVX512(SB), NOSPLIT, $24-296
 rfrm_row:
 	CMPQ AX, total-8(SP)
 	JGE  rfrm_done
-	MOVQ pre-16(SP), BX
-	VBROADCASTSS (BX), Z8
-	ADDQ $4, BX
-	MOVQ BX, pre-16(SP)
-	MOVQ h-24(SP), BX
-	VBROADCASTSS (BX), Z13
-	ADDQ $4, BX
-	MOVQ BX, h-24(SP)
+	ROW_BCAST(pre-16(SP), Z8)
+	ROW_BCAST(h-24(SP), Z13)
 	MOVQ post_len+104(FP), CX
 
 	VEC_LOOP(RFRM_STEP, BX, rfrm_full, rfrm_tail, rfrm_body, rfrm_next)
@@ -2006,10 +2000,7 @@ TEXT ·plasticRetroFanBackMatAVX512(SB), NOSPLIT, $48-348
 rfbm_row:
 	CMPQ AX, total-32(SP)
 	JGE  rfbm_done
-	MOVQ pre-40(SP), BX
-	VBROADCASTSS (BX), Z8
-	ADDQ $4, BX
-	MOVQ BX, pre-40(SP)
+	ROW_BCAST(pre-40(SP), Z8)
 	MOVQ post_len+248(FP), CX
 
 	VEC_LOOP(RFB_STEP, BX, rfbm_full, rfbm_tail, rfbm_body, rfbm_next)
@@ -2020,13 +2011,7 @@ rfbm_next:
 	SHLQ $2, BX
 	SUBQ BX, R8
 	SUBQ BX, R13
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dpre-48(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-48(SP)
+	ROW_SUM(Z9, dpre-48(SP))
 	VXORPS Z9, Z9, Z9
 	JMP  rfbm_row
 
@@ -2144,14 +2129,8 @@ rhsb_row:
 	SUBQ BX, R13                  // post, likewise
 	MOVQ dpost_base+168(FP), DX
 	SUBQ BX, DX                   // dpost, likewise
-	MOVQ pre-40(SP), BX
-	VBROADCASTSS (BX), Z28        // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-40(SP)
-	MOVQ h-24(SP), BX
-	VBROADCASTSS (BX), Z8         // h[i]
-	ADDQ $4, BX
-	MOVQ BX, h-24(SP)
+	ROW_BCAST(pre-40(SP), Z28)        // pre[i]
+	ROW_BCAST(h-24(SP), Z8)        // h[i]
 	VXORPS Z9, Z9, Z9
 	VXORPS Z18, Z18, Z18
 	MOVQ da_len+56(FP), CX
@@ -2160,20 +2139,8 @@ rhsb_row:
 
 rhsb_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dh-32(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dh-32(SP)
-	VMOVAPS Z18, Z0
-	HSUM512
-	MOVQ dpre-48(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-48(SP)
+	ROW_SUM(Z9, dh-32(SP))
+	ROW_SUM(Z18, dpre-48(SP))
 	JMP  rhsb_row
 
 rhsb_done:
@@ -2263,14 +2230,8 @@ rhfb_row:
 	SUBQ BX, R13                  // post, likewise
 	MOVQ dpost_base+168(FP), DX
 	SUBQ BX, DX                   // dpost, likewise
-	MOVQ pre-40(SP), BX
-	VBROADCASTSS (BX), Z28        // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-40(SP)
-	MOVQ h-24(SP), BX
-	VBROADCASTSS (BX), Z8         // h[i]
-	ADDQ $4, BX
-	MOVQ BX, h-24(SP)
+	ROW_BCAST(pre-40(SP), Z28)        // pre[i]
+	ROW_BCAST(h-24(SP), Z8)        // h[i]
 	VXORPS Z9, Z9, Z9
 	VXORPS Z18, Z18, Z18
 	MOVQ da_len+56(FP), CX
@@ -2279,20 +2240,8 @@ rhfb_row:
 
 rhfb_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dh-32(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dh-32(SP)
-	VMOVAPS Z18, Z0
-	HSUM512
-	MOVQ dpre-48(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-48(SP)
+	ROW_SUM(Z9, dh-32(SP))
+	ROW_SUM(Z18, dpre-48(SP))
 	JMP  rhfb_row
 
 rhfb_done:
@@ -2411,14 +2360,8 @@ rrfb_row:
 	SUBQ BX, R13                  // post, likewise
 	MOVQ dpost_base+192(FP), DX
 	SUBQ BX, DX                   // dpost, likewise
-	MOVQ pre-64(SP), BX
-	VBROADCASTSS (BX), Z28        // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-64(SP)
-	MOVQ h-48(SP), BX
-	VBROADCASTSS (BX), Z8         // h[i]
-	ADDQ $4, BX
-	MOVQ BX, h-48(SP)
+	ROW_BCAST(pre-64(SP), Z28)        // pre[i]
+	ROW_BCAST(h-48(SP), Z8)        // h[i]
 	VXORPS Z9, Z9, Z9
 	VXORPS Z18, Z18, Z18
 	MOVQ da_len+56(FP), CX
@@ -2427,20 +2370,8 @@ rrfb_row:
 
 rrfb_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dh-56(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dh-56(SP)
-	VMOVAPS Z18, Z0
-	HSUM512
-	MOVQ dpre-72(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-72(SP)
+	ROW_SUM(Z9, dh-56(SP))
+	ROW_SUM(Z18, dpre-72(SP))
 	JMP  rrfb_row
 
 rrfb_done:
@@ -2621,22 +2552,10 @@ rrfb2_row:
 	ADDQ AX, SI                   // its dW and dE
 	MOVQ dVec+584(FP), R8
 	ADDQ AX, R8                   // its da, post and dpost
-	MOVQ pre-88(SP), BX
-	VBROADCASTSS (BX), Z28        // pre[i]
-	ADDQ $4, BX
-	MOVQ BX, pre-88(SP)
-	MOVQ h-72(SP), BX
-	VBROADCASTSS (BX), Z8         // h[i]
-	ADDQ $4, BX
-	MOVQ BX, h-72(SP)
-	MOVQ preB-120(SP), BX
-	VBROADCASTSS (BX), Z22        // preB[i]
-	ADDQ $4, BX
-	MOVQ BX, preB-120(SP)
-	MOVQ hB-104(SP), BX
-	VBROADCASTSS (BX), Z13        // hB[i]
-	ADDQ $4, BX
-	MOVQ BX, hB-104(SP)
+	ROW_BCAST(pre-88(SP), Z28)        // pre[i]
+	ROW_BCAST(h-72(SP), Z8)        // h[i]
+	ROW_BCAST(preB-120(SP), Z22)        // preB[i]
+	ROW_BCAST(hB-104(SP), Z13)        // hB[i]
 	VXORPS Z9, Z9, Z9
 	VXORPS Z18, Z18, Z18
 	VXORPS Z14, Z14, Z14
@@ -2647,34 +2566,10 @@ rrfb2_row:
 
 rrfb2_next:
 	ADDQ CX, AX                   // the masked tail overshot by −CX
-	VMOVAPS Z9, Z0
-	HSUM512
-	MOVQ dh-80(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dh-80(SP)
-	VMOVAPS Z18, Z0
-	HSUM512
-	MOVQ dpre-96(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpre-96(SP)
-	VMOVAPS Z14, Z0
-	HSUM512
-	MOVQ dhB-112(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dhB-112(SP)
-	VMOVAPS Z19, Z0
-	HSUM512
-	MOVQ dpreB-128(SP), BX
-	VADDSS (BX), X0, X0
-	VMOVSS X0, (BX)
-	ADDQ $4, BX
-	MOVQ BX, dpreB-128(SP)
+	ROW_SUM(Z9, dh-80(SP))
+	ROW_SUM(Z18, dpre-96(SP))
+	ROW_SUM(Z14, dhB-112(SP))
+	ROW_SUM(Z19, dpreB-128(SP))
 	JMP  rrfb2_row
 
 rrfb2_done:
