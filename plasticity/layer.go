@@ -1032,47 +1032,29 @@ func (l *Layer) copyDaP(t, s int, dxproj []float32) {
 // the gradient of the modulation m(t). dHebb and dE are the sample's
 // running trace gradients.
 func (l *Layer) traceBackward(t, s, i0, i1 int, wg *gradSet, dHebb, dE, hebbNext, hebb, elig, cur, next []float32) float32 {
-	p := l.P
-	c := p.Config
-	h, b, hp := c.Hidden, l.batch, l.hp
-	bh := b * h
-	sh := s * h
-	pre := l.hs[t*bh+sh+i0 : t*bh+sh+i1]
-	hNow := l.hs[(t+1)*bh+sh+i0 : (t+1)*bh+sh+i1]
-	post := l.posts[(t*b+s)*hp : (t*b+s+1)*hp]
-	daNext := l.daP[s*hp : (s+1)*hp]
-	dpre, dpost, dNext := cur[sh+i0:sh+i1], l.dgx[s*hp:(s+1)*hp], next[sh+i0:sh+i1]
-	m := l.ms[t*b+s]
+	c := l.P.Config
+	var x asm.RetroSample
+	l.traceOperands(&x, t, s, i0, i1, dHebb, dE, hebb, elig, cur, next)
 	scale, bias := l.modulation()
-	dScale, dBias := wg.eta, []float32(nil)
-	if c.Variant.Modulated() {
-		dScale, dBias = wg.fanW, wg.fanB
-		if c.FanOut == Scalar {
-			dScale = wg.dummy
-		}
-	}
+	dScale, dBias := l.modulationGrads(wg)
 	rows := func(x []float32) []float32 { return l.rowsOf(x, i0, i1) }
 	scale, bias, dScale, dBias = rows(scale), rows(bias), rows(dScale), rows(dBias)
 	eta, dEta, alpha, dAlpha := rows(l.eta), rows(wg.eta), rows(l.alpha), rows(wg.alpha)
-	dHebb, hebbNext, hebb = rows(dHebb), rows(hebbNext), rows(hebb)
-	if c.Variant == Retro {
-		dE, elig = rows(dE), rows(elig)
-	}
 	if c.Alpha == PerNeuron {
-		asm.PlasticReadPerNeuronBackward(dNext, dAlpha, dHebb, daNext, hNow, alpha, hebbNext)
+		asm.PlasticReadPerNeuronBackward(x.DH, dAlpha, x.DHebb, x.DA, x.H, alpha, rows(hebbNext))
 		if c.Variant == Retro {
-			return asm.RetroUpdateBackward(dHebb, dE, dpre, dpost, dScale, dBias, dEta,
-				hebb, elig, pre, post, scale, bias, eta, m, c.Clip)
+			return asm.RetroUpdateBackward(x.DHebb, x.DElig, x.DPre, x.DPost, dScale, dBias, dEta,
+				x.Hebb, x.Elig, x.Pre, x.Post, scale, bias, eta, x.M, c.Clip)
 		}
-		return asm.HebbUpdateBackward(dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
+		return asm.HebbUpdateBackward(x.DHebb, x.DPre, x.DPost, dScale, dBias, x.Hebb, x.Pre, x.Post, scale, bias, x.M, c.Clip)
 	}
 	if c.Variant == Retro {
-		return asm.PlasticReadRetroUpdateBackward(dNext, dAlpha, daNext, hNow, alpha,
-			dHebb, dE, dpre, dpost, dScale, dBias, dEta,
-			hebb, elig, pre, post, scale, bias, eta, m, c.Clip)
+		return asm.PlasticReadRetroUpdateBackward(x.DH, dAlpha, x.DA, x.H, alpha,
+			x.DHebb, x.DElig, x.DPre, x.DPost, dScale, dBias, dEta,
+			x.Hebb, x.Elig, x.Pre, x.Post, scale, bias, eta, x.M, c.Clip)
 	}
-	return asm.PlasticReadHebbUpdateBackward(dNext, dAlpha, daNext, hNow, alpha,
-		dHebb, dpre, dpost, dScale, dBias, hebb, pre, post, scale, bias, m, c.Clip)
+	return asm.PlasticReadHebbUpdateBackward(x.DH, dAlpha, x.DA, x.H, alpha,
+		x.DHebb, x.DPre, x.DPost, dScale, dBias, x.Hebb, x.Pre, x.Post, scale, bias, x.M, c.Clip)
 }
 
 // retroBackwardPair is traceBackward for Retro's samples s and s+1 with
@@ -1084,23 +1066,20 @@ func (l *Layer) traceBackward(t, s, i0, i1 int, wg *gradSet, dHebb, dE, hebbNext
 // both samples: they were about a third of the fused pass's time, since the
 // step's working set outgrows L2.
 func (l *Layer) retroBackwardPair(t, s, i0, i1 int, wg *gradSet, dHebbA, dEA, hebbA, eligA, dHebbB, dEB, hebbB, eligB, cur, next []float32) (dmA, dmB float32) {
-	c := l.P.Config
 	var a, b asm.RetroSample
-	l.retroSample(&a, t, s, i0, i1, dHebbA, dEA, hebbA, eligA, cur, next)
-	l.retroSample(&b, t, s+1, i0, i1, dHebbB, dEB, hebbB, eligB, cur, next)
+	l.traceOperands(&a, t, s, i0, i1, dHebbA, dEA, hebbA, eligA, cur, next)
+	l.traceOperands(&b, t, s+1, i0, i1, dHebbB, dEB, hebbB, eligB, cur, next)
 	scale, bias := l.modulation()
-	dScale, dBias := wg.fanW, wg.fanB
-	if c.FanOut == Scalar {
-		dScale = wg.dummy
-	}
+	dScale, dBias := l.modulationGrads(wg)
 	rows := func(x []float32) []float32 { return l.rowsOf(x, i0, i1) }
 	return asm.PlasticReadRetroUpdateBackward2(&a, &b, rows(wg.alpha), rows(l.alpha), rows(dScale), rows(dBias), rows(wg.eta),
-		rows(scale), rows(bias), rows(l.eta), c.Clip)
+		rows(scale), rows(bias), rows(l.eta), l.P.Config.Clip)
 }
 
-// retroSample fills x with sample s's operands of the fused backward of
-// step t on rows i0…i1−1 (see traceBackward).
-func (l *Layer) retroSample(x *asm.RetroSample, t, s, i0, i1 int, dHebb, dE, hebb, elig, cur, next []float32) {
+// traceOperands fills x with sample s's own operands of step t's fused
+// backward on rows i0…i1−1 (see traceBackward; Elig and DElig are nil
+// outside Retro).
+func (l *Layer) traceOperands(x *asm.RetroSample, t, s, i0, i1 int, dHebb, dE, hebb, elig, cur, next []float32) {
 	h, b, hp := l.P.Config.Hidden, l.batch, l.hp
 	bh, sh := b*h, s*h
 	*x = asm.RetroSample{
@@ -1111,6 +1090,20 @@ func (l *Layer) retroSample(x *asm.RetroSample, t, s, i0, i1 int, dHebb, dE, heb
 		Pre: l.hs[t*bh+sh+i0 : t*bh+sh+i1], Post: l.posts[(t*b+s)*hp : (t*b+s+1)*hp],
 		M: l.ms[t*b+s],
 	}
+}
+
+// modulationGrads returns where the gradients of the modulation's scale
+// and bias (l.modulation) go in wg: η's and none for Plastic, the
+// fan-out's otherwise (a scalar fan-out's scale, fixed at 1, into dummy).
+func (l *Layer) modulationGrads(wg *gradSet) (dScale, dBias []float32) {
+	c := l.P.Config
+	if !c.Variant.Modulated() {
+		return wg.eta, nil
+	}
+	if c.FanOut == Scalar {
+		return wg.dummy, wg.fanB
+	}
+	return wg.fanW, wg.fanB
 }
 
 // readBackward runs the backward of step t's plastic read alone for sample
